@@ -1,0 +1,289 @@
+package dev.braid.rpc;
+
+import dev.braid.rpc.internal.Connection;
+import dev.braid.rpc.internal.ConnectionConfig;
+import dev.braid.rpc.internal.Resources;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A DRPC server. It serves any DRPC client (storj/drpc, the cockroachdb fork, braid),
+ * accepting one or many concurrent streams per connection.
+ *
+ * <pre>{@code
+ * BraidServer server = BraidServer.builder()
+ *     .listen("127.0.0.1", 0)
+ *     .addUnary(MethodDescriptor.raw("/pkg.Svc/Echo", MethodType.UNARY), (req, ctx) -> req)
+ *     .build()
+ *     .start();
+ * }</pre>
+ *
+ * <p>Handlers run on the server's executor (by default a cached pool of daemon threads the
+ * server owns and shuts down). Thread-safe.
+ */
+public final class BraidServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(BraidServer.class);
+
+  private final InetSocketAddress listen;
+  private final Map<String, ServiceDefinition.Entry> methods;
+  private final ConnectionConfig config;
+  private final ExecutorService ownedExecutor;
+  private final Duration gracePeriod;
+  private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+  private volatile Channel serverChannel;
+  private volatile boolean closed;
+
+  private BraidServer(Builder b) {
+    this.listen = b.listen;
+    this.methods = Map.copyOf(b.methods);
+    Executor executor = b.executor;
+    ExecutorService owned = null;
+    if (executor == null) {
+      owned = Executors.newCachedThreadPool(Resources.daemonThreads("braid-handler"));
+      executor = owned;
+    }
+    this.ownedExecutor = owned;
+    this.gracePeriod = b.gracePeriod;
+    this.config = new ConnectionConfig(b.maxMessageSize, Math.min(b.splitSize,
+        b.maxMessageSize), b.streamBufferBytes, b.onReadyThreshold, executor, executor);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Binds the listening socket. Returns this server. */
+  public BraidServer start() throws IOException {
+    if (closed) {
+      throw new IllegalStateException("server is closed");
+    }
+    ServerBootstrap b = new ServerBootstrap()
+        .group(Resources.eventLoops())
+        .channel(NioServerSocketChannel.class)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+            new WriteBufferWaterMark(256 << 10, 1 << 20))
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            accept(ch);
+          }
+        });
+    ChannelFuture f = b.bind(listen).awaitUninterruptibly();
+    if (!f.isSuccess()) {
+      throw new IOException("cannot listen on " + listen + ": " + f.cause(), f.cause());
+    }
+    serverChannel = f.channel();
+    log.info("listening on {}", address());
+    return this;
+  }
+
+  private void accept(SocketChannel ch) {
+    if (closed) {
+      ch.close();
+      return;
+    }
+    Connection conn = Connection.server(config, methods::get);
+    connections.add(conn);
+    InetSocketAddress peer = ch.remoteAddress();
+    log.info("connection from {} opened", peer);
+    conn.closeFuture().whenComplete((v, t) -> {
+      connections.remove(conn);
+      log.info("connection from {} closed: {}", peer, conn.closedStatus() == null ? "EOF"
+          : conn.closedStatus().message());
+    });
+    ch.pipeline().addLast(conn);
+  }
+
+  /** The bound address (with the real port when 0 was asked for). */
+  public InetSocketAddress address() {
+    Channel ch = serverChannel;
+    if (ch == null) {
+      throw new IllegalStateException("server not started");
+    }
+    return (InetSocketAddress) ch.localAddress();
+  }
+
+  /** The bound port. */
+  public int port() {
+    return address().getPort();
+  }
+
+  /** The number of open connections. */
+  public int connectionCount() {
+    return connections.size();
+  }
+
+  /**
+   * Shuts down gracefully: stops accepting connections and calls, lets calls in flight
+   * finish within the grace period, then closes whatever remains.
+   */
+  @Override
+  public void close() {
+    closed = true;
+    Channel ch = serverChannel;
+    if (ch != null) {
+      ch.close().awaitUninterruptibly();
+    }
+    List<CompletableFuture<Void>> all = new ArrayList<>();
+    for (Connection c : connections) {
+      all.add(c.closeGracefully());
+    }
+    try {
+      CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]))
+          .get(gracePeriod.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      log.info("grace period of {} over; closing {} connection(s)", gracePeriod,
+          connections.size());
+    } catch (Exception e) {
+      log.debug("graceful shutdown interrupted", e);
+    }
+    closeNow();
+  }
+
+  /** Closes at once: every call in flight fails. */
+  public void closeNow() {
+    closed = true;
+    Channel ch = serverChannel;
+    if (ch != null) {
+      ch.close().awaitUninterruptibly();
+    }
+    List<CompletableFuture<Void>> all = new ArrayList<>();
+    for (Connection c : connections) {
+      c.close(Status.of(Code.UNAVAILABLE, "server closed"));
+      all.add(c.closeFuture());
+    }
+    CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).join();
+    if (ownedExecutor != null) {
+      ownedExecutor.shutdownNow();
+    }
+  }
+
+  /** Builds a {@link BraidServer}; every setting is validated. */
+  public static final class Builder {
+    private InetSocketAddress listen = new InetSocketAddress("127.0.0.1", 0);
+    private final Map<String, ServiceDefinition.Entry> methods = new HashMap<>();
+    private Executor executor;
+    private int maxMessageSize = 4 << 20;
+    private int splitSize = 64 << 10;
+    private int streamBufferBytes = 1 << 20;
+    private int onReadyThreshold = 32 << 10;
+    private Duration gracePeriod = Duration.ofSeconds(30);
+
+    private Builder() {}
+
+    /** Where to listen; default 127.0.0.1 on a free port. */
+    public Builder listen(String host, int port) {
+      this.listen = new InetSocketAddress(Objects.requireNonNull(host, "host"), port);
+      return this;
+    }
+
+    public Builder listen(InetSocketAddress address) {
+      this.listen = Objects.requireNonNull(address, "address");
+      return this;
+    }
+
+    /** Registers every method of {@code service}. */
+    public Builder addService(ServiceDefinition service) {
+      for (ServiceDefinition.Entry e : service.entries()) {
+        add(e);
+      }
+      return this;
+    }
+
+    public <Q, R> Builder addUnary(MethodDescriptor<Q, R> method, UnaryHandler<Q, R> handler) {
+      return add(new ServiceDefinition.Entry(method, handler, null));
+    }
+
+    public <Q, R> Builder addStream(MethodDescriptor<Q, R> method,
+        StreamHandler<Q, R> handler) {
+      return add(new ServiceDefinition.Entry(method, null, handler));
+    }
+
+    private Builder add(ServiceDefinition.Entry e) {
+      if (methods.putIfAbsent(e.method().fullName(), e) != null) {
+        throw new IllegalArgumentException("method registered twice: "
+            + e.method().fullName());
+      }
+      return this;
+    }
+
+    /**
+     * Where handlers run. Default: a cached pool the server owns. A direct executor runs
+     * handlers on I/O threads, where they must never block.
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** The largest message accepted or sent; default 4 MiB, as DRPC. */
+    public Builder maxMessageSize(int bytes) {
+      this.maxMessageSize = positive(bytes, "maxMessageSize");
+      return this;
+    }
+
+    /** The largest frame sent; default 64 KiB, as DRPC. */
+    public Builder splitSize(int bytes) {
+      this.splitSize = positive(bytes, "splitSize");
+      return this;
+    }
+
+    /** Unread received bytes per stream before reading pauses; default 1 MiB. */
+    public Builder streamBufferBytes(int bytes) {
+      this.streamBufferBytes = positive(bytes, "streamBufferBytes");
+      return this;
+    }
+
+    /** Queued bytes past which a stream's sends block; default 32 KiB. */
+    public Builder onReadyThreshold(int bytes) {
+      this.onReadyThreshold = positive(bytes, "onReadyThreshold");
+      return this;
+    }
+
+    /** How long {@link BraidServer#close()} lets calls in flight finish; default 30 s. */
+    public Builder gracePeriod(Duration grace) {
+      if (grace.isNegative()) {
+        throw new IllegalArgumentException("gracePeriod must not be negative");
+      }
+      this.gracePeriod = grace;
+      return this;
+    }
+
+    public BraidServer build() {
+      return new BraidServer(this);
+    }
+
+    private static int positive(int v, String name) {
+      if (v <= 0) {
+        throw new IllegalArgumentException(name + " must be positive: " + v);
+      }
+      return v;
+    }
+  }
+}

@@ -1,0 +1,313 @@
+package dev.braid.rpc;
+
+import dev.braid.rpc.internal.ClientCalls;
+import dev.braid.rpc.internal.Connection;
+import dev.braid.rpc.internal.ConnectionConfig;
+import dev.braid.rpc.internal.Resources;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A client connection to a DRPC server: one TCP connection carrying calls.
+ *
+ * <p>Against any DRPC server the connection behaves as storj/drpc v1.0.0 does on the wire:
+ * one stream at a time, stream ids 1, 2, 3…; calls made concurrently wait their turn.
+ * Cancelling a call sends a soft Cancel and leaves the connection usable.
+ *
+ * <pre>{@code
+ * try (ClientConnection conn = ClientConnection.connect("127.0.0.1:8080")) {
+ *   byte[] reply = conn.invoke(MethodDescriptor.raw("/pkg.Svc/Echo", MethodType.UNARY),
+ *       "hi".getBytes());
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe: any number of threads may start calls. Asynchronous results complete on
+ * the callback executor.
+ */
+public final class ClientConnection implements AutoCloseable {
+  /** The drpcmigrate header that lets a shared port route the connection to DRPC. */
+  public static final byte[] DRPC_HEADER = "DRPC!!!1".getBytes(StandardCharsets.US_ASCII);
+
+  private final Connection conn;
+  private final Channel channel;
+  private final Executor callbackExecutor;
+
+  private ClientConnection(Connection conn, Channel channel, Executor callbackExecutor) {
+    this.conn = conn;
+    this.channel = channel;
+    this.callbackExecutor = callbackExecutor;
+  }
+
+  /** Connects to {@code host:port} with default settings. */
+  public static ClientConnection connect(String hostPort) throws IOException {
+    return builder(hostPort).connect();
+  }
+
+  /** A builder for a connection to {@code host:port}. */
+  public static Builder builder(String hostPort) {
+    return new Builder(parseAddress(hostPort));
+  }
+
+  /** A builder for a connection to {@code address}. */
+  public static Builder builder(InetSocketAddress address) {
+    return new Builder(address);
+  }
+
+  /** Parses {@code host:port}, {@code [v6]:port} or {@code :port} (loopback). */
+  public static InetSocketAddress parseAddress(String hostPort) {
+    Objects.requireNonNull(hostPort, "hostPort");
+    int colon = hostPort.lastIndexOf(':');
+    if (colon < 0) {
+      throw new IllegalArgumentException("expected HOST:PORT, got '" + hostPort + "'");
+    }
+    String host = hostPort.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    if (host.isEmpty()) {
+      host = "127.0.0.1";
+    }
+    int port;
+    try {
+      port = Integer.parseInt(hostPort.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("bad port in '" + hostPort + "'");
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port out of range in '" + hostPort + "'");
+    }
+    return new InetSocketAddress(host, port);
+  }
+
+  /** Calls a unary method and waits for the response. */
+  public <Q, R> R invoke(MethodDescriptor<Q, R> method, Q request) throws StatusException {
+    return invoke(method, request, CallOptions.DEFAULT);
+  }
+
+  /**
+   * Calls a unary method and waits for the response. If the calling thread is interrupted
+   * the call is cancelled and fails with {@link Code#CANCELLED}.
+   */
+  public <Q, R> R invoke(MethodDescriptor<Q, R> method, Q request, CallOptions options)
+      throws StatusException {
+    CompletableFuture<R> f = ClientCalls.unary(conn, method, request, options);
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      f.cancel(false);
+      Thread.currentThread().interrupt();
+      throw Status.of(Code.CANCELLED, "interrupted", e).asException();
+    } catch (ExecutionException e) {
+      throw unwrap(e.getCause());
+    }
+  }
+
+  private static StatusException unwrap(Throwable t) {
+    if (t instanceof StatusException se) {
+      return se;
+    }
+    return Status.of(Code.UNKNOWN, String.valueOf(t), t).asException();
+  }
+
+  /**
+   * Calls a unary method. The future completes on the callback executor with the response
+   * or a {@link StatusException}. Cancelling the future cancels the call.
+   */
+  public <Q, R> CompletableFuture<R> invokeAsync(MethodDescriptor<Q, R> method, Q request,
+      CallOptions options) {
+    CompletableFuture<R> f = ClientCalls.unary(conn, method, request, options);
+    CompletableFuture<R> out = f.whenCompleteAsync((r, t) -> { }, callbackExecutor);
+    out.whenComplete((r, t) -> {
+      if (out.isCancelled()) {
+        f.cancel(false);
+      }
+    });
+    return out;
+  }
+
+  /** {@link #invokeAsync(MethodDescriptor, Object, CallOptions)} with default options. */
+  public <Q, R> CompletableFuture<R> invokeAsync(MethodDescriptor<Q, R> method, Q request) {
+    return invokeAsync(method, request, CallOptions.DEFAULT);
+  }
+
+  /** Opens a stream for a client-, server- or bidirectional-streaming method. */
+  public <Q, R> ClientStream<Q, R> newStream(MethodDescriptor<Q, R> method,
+      CallOptions options) throws StatusException {
+    return ClientCalls.stream(conn, method, options);
+  }
+
+  /** {@link #newStream(MethodDescriptor, CallOptions)} with default options. */
+  public <Q, R> ClientStream<Q, R> newStream(MethodDescriptor<Q, R> method)
+      throws StatusException {
+    return newStream(method, CallOptions.DEFAULT);
+  }
+
+  /** Whether the connection is open and not closing. */
+  public boolean isOpen() {
+    return conn.isOpen() && !conn.isClosing();
+  }
+
+  /** The server's address. */
+  public InetSocketAddress remoteAddress() {
+    return (InetSocketAddress) channel.remoteAddress();
+  }
+
+  /** The local address. */
+  public InetSocketAddress localAddress() {
+    return (InetSocketAddress) channel.localAddress();
+  }
+
+  /** Completes when the connection has closed, for whatever reason. */
+  public CompletableFuture<Void> onClose() {
+    return conn.closeFuture();
+  }
+
+  /**
+   * Closes gracefully: refuses new calls, lets calls in flight finish, then closes.
+   * Waits at most {@code timeout}, then closes immediately.
+   */
+  public void close(Duration timeout) {
+    try {
+      conn.closeGracefully().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      closeNow();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closeNow();
+    }
+  }
+
+  /** Closes gracefully, waiting up to 30 seconds for calls in flight. */
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(30));
+  }
+
+  /** Closes at once; calls in flight fail with {@link Code#CANCELLED}. */
+  public void closeNow() {
+    conn.close(Status.of(Code.CANCELLED, "connection closed by the client"));
+    conn.closeFuture().join();
+  }
+
+  /** Builds and connects a {@link ClientConnection}; every setting is validated. */
+  public static final class Builder {
+    private final InetSocketAddress address;
+    private int maxMessageSize = 4 << 20;
+    private int splitSize = 64 << 10;
+    private int streamBufferBytes = 1 << 20;
+    private int onReadyThreshold = 32 << 10;
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Executor callbackExecutor = Resources.callbackExecutor();
+    private boolean drpcHeader;
+
+    private Builder(InetSocketAddress address) {
+      this.address = Objects.requireNonNull(address, "address");
+    }
+
+    /** The largest message sent or accepted; default 4 MiB, as DRPC. */
+    public Builder maxMessageSize(int bytes) {
+      this.maxMessageSize = positive(bytes, "maxMessageSize");
+      return this;
+    }
+
+    /** The largest frame sent; default 64 KiB, as DRPC. */
+    public Builder splitSize(int bytes) {
+      this.splitSize = positive(bytes, "splitSize");
+      return this;
+    }
+
+    /** Unread received bytes per stream before reading pauses; default 1 MiB. */
+    public Builder streamBufferBytes(int bytes) {
+      this.streamBufferBytes = positive(bytes, "streamBufferBytes");
+      return this;
+    }
+
+    /** Queued bytes past which a stream's sends block; default 32 KiB. */
+    public Builder onReadyThreshold(int bytes) {
+      this.onReadyThreshold = positive(bytes, "onReadyThreshold");
+      return this;
+    }
+
+    /** How long to wait for the TCP connection; default 10 s. */
+    public Builder connectTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("connectTimeout must be positive");
+      }
+      this.connectTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Where async results and onReady callbacks run; default a shared cached pool. A
+     * direct executor ({@code Runnable::run}) is fastest but runs callbacks on the I/O
+     * thread, where they must never block.
+     */
+    public Builder callbackExecutor(Executor executor) {
+      this.callbackExecutor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** Sends drpcmigrate's {@code DRPC!!!1} header first, for servers sharing a port. */
+    public Builder drpcMigrateHeader(boolean send) {
+      this.drpcHeader = send;
+      return this;
+    }
+
+    /** Connects, waiting at most the connect timeout. */
+    public ClientConnection connect() throws IOException {
+      if (splitSize > maxMessageSize) {
+        splitSize = maxMessageSize;
+      }
+      ConnectionConfig config = new ConnectionConfig(maxMessageSize, splitSize,
+          Math.max(streamBufferBytes, 1), onReadyThreshold, callbackExecutor, callbackExecutor);
+      Connection conn = Connection.client(config);
+      Bootstrap b = new Bootstrap()
+          .group(Resources.eventLoops())
+          .channel(NioSocketChannel.class)
+          .option(ChannelOption.TCP_NODELAY, true)
+          .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+              (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
+          .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
+              new WriteBufferWaterMark(256 << 10, 1 << 20))
+          .handler(conn);
+      ChannelFuture f = b.connect(address);
+      try {
+        f.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        f.cancel(true);
+        throw new IOException("interrupted while connecting to " + address, e);
+      }
+      if (!f.isSuccess()) {
+        throw new IOException("cannot connect to " + address + ": " + f.cause(), f.cause());
+      }
+      Channel ch = f.channel();
+      if (drpcHeader) {
+        ch.writeAndFlush(Unpooled.wrappedBuffer(DRPC_HEADER));
+      }
+      return new ClientConnection(conn, ch, callbackExecutor);
+    }
+
+    private static int positive(int v, String name) {
+      if (v <= 0) {
+        throw new IllegalArgumentException(name + " must be positive: " + v);
+      }
+      return v;
+    }
+  }
+}

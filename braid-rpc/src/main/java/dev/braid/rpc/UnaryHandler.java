@@ -1,0 +1,14 @@
+package dev.braid.rpc;
+
+/**
+ * Serves a unary call. Runs on the server's executor.
+ *
+ * <p>Returning a response sends it followed by the server's CloseSend. Returning
+ * {@code null} sends only the CloseSend, as a DRPC handler returning nil does. Throwing a
+ * {@link StatusException} sends its status as an Error; any other exception sends code
+ * {@link Code#UNKNOWN} with the exception's text.
+ */
+@FunctionalInterface
+public interface UnaryHandler<Q, R> {
+  R handle(Q request, ServerContext context) throws Exception;
+}

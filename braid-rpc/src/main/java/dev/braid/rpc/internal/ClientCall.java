@@ -1,0 +1,273 @@
+package dev.braid.rpc.internal;
+
+import dev.braid.rpc.CallOptions;
+import dev.braid.rpc.ClientStream;
+import dev.braid.rpc.Code;
+import dev.braid.rpc.Encoding;
+import dev.braid.rpc.Metadata;
+import dev.braid.rpc.MethodDescriptor;
+import dev.braid.rpc.Status;
+import dev.braid.rpc.StatusException;
+import dev.braid.wire.ErrorBody;
+import dev.braid.wire.InvokeMetadata;
+import dev.braid.wire.Kind;
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A client call: a unary call completing {@link #future}, or a {@link ClientStream}.
+ *
+ * <p>Threading as {@link RpcStream}: one sender, one receiver, cancel from anywhere. The
+ * unary future completes on the event loop.
+ */
+final class ClientCall<Q, R> extends RpcStream implements ClientStream<Q, R> {
+  private final MethodDescriptor<Q, R> method;
+  /** Non-null for unary calls: completed by the first message or the end. */
+  final CompletableFuture<R> future;
+  /** Event loop: a unary response arrived; Close is due unless CloseSend follows. */
+  boolean responded;
+
+  ClientCall(Connection conn, long id, MethodDescriptor<Q, R> method, boolean unary) {
+    super(conn, id);
+    this.method = method;
+    this.future = unary ? new CompletableFuture<>() : null;
+  }
+
+  @Override
+  boolean isClient() {
+    return true;
+  }
+
+  @Override
+  Executor callbackExecutor() {
+    return conn.config.callbackExecutor();
+  }
+
+  @Override
+  public MethodDescriptor<Q, R> method() {
+    return method;
+  }
+
+  /**
+   * Encodes the opening packets: [InvokeMetadata] Invoke, and for unary calls the request
+   * and CloseSend, all into one buffer so they leave in one write.
+   */
+  ByteBuf encodeStart(CallOptions options, long deadlineNanos, boolean withRequest, Q request)
+      throws StatusException {
+    Metadata md = options.metadata();
+    if (deadlineNanos != Long.MAX_VALUE) {
+      long remainingUs = Math.max(0, TimeUnit.NANOSECONDS.toMicros(
+          deadlineNanos - System.nanoTime()));
+      md = md.with(CallOptions.DEADLINE_METADATA_KEY, Long.toString(remainingUs));
+    }
+    byte[] name = method.fullName().getBytes(StandardCharsets.UTF_8);
+    int mdSize = md.isEmpty() ? 0 : InvokeMetadata.size(md.asMap());
+    if (mdSize > conn.config.maxMessageSize() || name.length > conn.config.maxMessageSize()) {
+      throw Status.of(Code.RESOURCE_EXHAUSTED, "metadata or method name too large")
+          .asException();
+    }
+    int reqSize = 0;
+    if (withRequest) {
+      reqSize = checkedSize(method.requestEncoding(), request);
+    }
+    int packets = (md.isEmpty() ? 0 : 1) + 1 + (withRequest ? 2 : 0);
+    long mid = reserveIds(packets);
+    int split = conn.config.splitSize();
+    long m = mid;
+    int size = 0;
+    if (!md.isEmpty()) {
+      size += FrameWriter.packetSize(id, m++, mdSize, split);
+    }
+    size += FrameWriter.packetSize(id, m++, name.length, split);
+    if (withRequest) {
+      size += FrameWriter.packetSize(id, m++, reqSize, split)
+          + FrameWriter.packetSize(id, m, 0, split);
+    }
+    ByteBuf buf = conn.alloc().buffer(size);
+    try {
+      if (!md.isEmpty()) {
+        FrameWriter.writeBytes(buf, Kind.INVOKE_METADATA, id, mid++,
+            InvokeMetadata.encode(md.asMap()), split);
+      }
+      FrameWriter.writeBytes(buf, Kind.INVOKE, id, mid++, name, split);
+      if (withRequest) {
+        FrameWriter.writeMessage(buf, id, mid++, method.requestEncoding(), request, reqSize,
+            split);
+        FrameWriter.writeEmpty(buf, Kind.CLOSE_SEND, false, id, mid);
+      }
+    } catch (RuntimeException e) {
+      buf.release();
+      throw Status.of(Code.INTERNAL, "failed to encode the request: " + e, e).asException();
+    }
+    return buf;
+  }
+
+  private <T> int checkedSize(Encoding<T> encoding, T message) throws StatusException {
+    int size;
+    try {
+      size = encoding.encodedSize(message);
+    } catch (RuntimeException e) {
+      throw Status.of(Code.INTERNAL, "failed to size the message: " + e, e).asException();
+    }
+    if (size > conn.config.maxMessageSize()) {
+      throw Status.of(Code.RESOURCE_EXHAUSTED, "message of " + size
+          + " bytes exceeds the maximum message size of " + conn.config.maxMessageSize())
+          .asException();
+    }
+    return size;
+  }
+
+  // -------------------------------------------------------------- ClientStream
+
+  @Override
+  public void send(Q message) throws StatusException {
+    int size;
+    try {
+      size = checkedSize(method.requestEncoding(), message);
+    } catch (StatusException e) {
+      cancel(e.status());
+      throw e;
+    }
+    awaitReady();
+    long mid = reserveIds(1);
+    int split = conn.config.splitSize();
+    ByteBuf buf = conn.alloc().buffer(FrameWriter.packetSize(id, mid, size, split));
+    try {
+      FrameWriter.writeMessage(buf, id, mid, method.requestEncoding(), message, size, split);
+    } catch (RuntimeException e) {
+      buf.release();
+      Status s = Status.of(Code.INTERNAL, "failed to encode the request: " + e, e);
+      cancel(s);
+      throw s.asException();
+    }
+    queue(buf, false, false, null);
+  }
+
+  @Override
+  public void closeSend() throws StatusException {
+    lock.lock();
+    try {
+      if (sendClosed && !terminated) {
+        return;
+      }
+      if (terminated) {
+        if (sendStatus != null && sendStatus.code() != Code.NONE) {
+          throw sendStatus.asException();
+        }
+        return;
+      }
+      sendEmpty(Kind.CLOSE_SEND, false, true, false, null);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public R receive() throws StatusException {
+    ByteBuf b = takeMessage();
+    if (b == null) {
+      return null;
+    }
+    try {
+      return decode(b);
+    } finally {
+      b.release();
+    }
+  }
+
+  private R decode(ByteBuf b) throws StatusException {
+    try {
+      return method.responseEncoding().decode(b.nioBuffer());
+    } catch (Exception e) {
+      Status s = Status.of(Code.INTERNAL, "failed to decode the response: " + e, e);
+      cancel(s);
+      throw s.asException();
+    }
+  }
+
+  @Override
+  public void cancel() {
+    cancel(Status.of(Code.CANCELLED, "cancelled by the client"));
+  }
+
+  void cancel(Status status) {
+    if (cancelLocally(status)) {
+      failFuture(status);
+    }
+  }
+
+  @Override
+  public void close() {
+    cancel();
+    discardReceived();
+  }
+
+  // ----------------------------------------------------------- event loop side
+
+  @Override
+  void handleMessage(ByteBuf data) {
+    if (future == null) {
+      super.handleMessage(data);
+      return;
+    }
+    try {
+      if (responded) {
+        return; // a unary call takes one response; extra messages are ignored
+      }
+      responded = true;
+      R value;
+      try {
+        value = method.responseEncoding().decode(data.nioBuffer());
+      } catch (Exception e) {
+        Status s = Status.of(Code.INTERNAL, "failed to decode the response: " + e, e);
+        cancel(s);
+        return;
+      }
+      future.complete(value);
+      conn.unaryResponded(this);
+    } finally {
+      data.release();
+    }
+  }
+
+  @Override
+  void handlePeerCloseSend() {
+    super.handlePeerCloseSend();
+    if (future != null && !responded) {
+      failFuture(Status.of(Code.INTERNAL, "the server ended the call without a response"));
+    }
+  }
+
+  /** Event loop: the peer sent an Error packet. */
+  void handleError(ErrorBody body) {
+    Status s = Status.of(body.code(), body.message());
+    terminate(s, s, false);
+    failFuture(s);
+  }
+
+  @Override
+  boolean terminate(Status status, Status receiveStatus, boolean dropReceived) {
+    boolean t = super.terminate(status, receiveStatus, dropReceived);
+    if (receiveStatus != EOF_STATUS) {
+      failFuture(receiveStatus);
+    } else {
+      failFuture(Status.of(Code.INTERNAL, "the server ended the call without a response"));
+    }
+    return t;
+  }
+
+  void failFuture(Status s) {
+    if (future != null && !future.isDone()) {
+      future.completeExceptionally(s.asException());
+    }
+  }
+
+  /** Event loop: the deadline passed. */
+  void deadlineExpired(Duration timeout) {
+    cancel(Status.of(Code.DEADLINE_EXCEEDED, "deadline exceeded after " + timeout));
+  }
+}

@@ -1,0 +1,446 @@
+package dev.braid.rpc.internal;
+
+import dev.braid.rpc.Code;
+import dev.braid.rpc.Status;
+import dev.braid.rpc.StatusException;
+import dev.braid.wire.Kind;
+import dev.braid.wire.PacketAssembly;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One DRPC stream on a {@link Connection}, client or server side.
+ *
+ * <h2>State machine</h2>
+ * <pre>
+ *   open --send CloseSend--> send-closed --recv CloseSend--> terminated
+ *   open --recv CloseSend--> recv-closed --send CloseSend--> terminated
+ *   any  --send/recv Error, Cancel or Close--> terminated
+ *   terminated + outbound written --> finished (leaves the connection's registry)
+ * </pre>
+ * A server stream also finishes once its handler has returned and its final CloseSend or
+ * Error is written, without waiting for the client's CloseSend; later packets for it are
+ * dropped as late packets.
+ *
+ * <h2>Threading</h2>
+ * Fields marked <em>lock</em> are guarded by {@link #lock} and shared between the event
+ * loop and user threads (one sender and one receiver at a time). Fields marked
+ * <em>loop</em> belong to the connection's event loop. Packet ids are reserved and packets
+ * queued under the lock, so a stream's packets reach the connection in id order; once the
+ * stream is terminated nothing more is queued.
+ */
+abstract class RpcStream {
+  final Connection conn;
+  final long id;
+  final ReentrantLock lock = new ReentrantLock();
+  final Condition changed = lock.newCondition();
+  /** Set while the stream sits in the connection's wakeup queue or write rotation. */
+  final AtomicBoolean scheduled = new AtomicBoolean();
+
+  // ---- lock ----
+  private long lastSentId;
+  boolean sendClosed;
+  private boolean peerSendClosed;
+  boolean terminated;
+  /** Why the stream terminated, for local senders; null while open or after a clean end. */
+  Status sendStatus;
+  private final ArrayDeque<ByteBuf> outbound = new ArrayDeque<>(4);
+  private int outboundBytes;
+  private ArrayDeque<ByteBuf> inbound;
+  private int inboundBytes;
+  /** Non-null once nothing more will be received: EOF_STATUS for a clean end. */
+  private Status recvStatus;
+  private boolean dropInbound;
+  private Runnable onReady;
+  private boolean blockedOnReady;
+
+  // ---- loop ----
+  final PacketAssembly assembly;
+  CompositeByteBuf partial;
+  boolean registered;
+  boolean started;
+  /** loop: some of this stream's bytes have been written. */
+  boolean wroteAny;
+  boolean finished;
+  /** lock: over its receive cap, so the connection stopped reading the socket for it. */
+  boolean overCap;
+  /** Set from any thread, cancelled on the loop. */
+  volatile ScheduledFuture<?> deadlineTimer;
+
+  /** Marks a clean end of the received messages. */
+  static final Status EOF_STATUS = Status.of(Code.NONE, "EOF");
+
+  RpcStream(Connection conn, long id) {
+    this.conn = conn;
+    this.id = id;
+    this.assembly = new PacketAssembly(conn.config.maxMessageSize());
+  }
+
+  abstract boolean isClient();
+
+  /** Where onReady callbacks run. */
+  abstract Executor callbackExecutor();
+
+  // ------------------------------------------------------------------ sending
+
+  /** Reserves {@code n} consecutive message ids; fails if nothing may be sent any more. */
+  final long reserveIds(int n) throws StatusException {
+    lock.lock();
+    try {
+      checkCanSend();
+      long first = lastSentId + 1;
+      lastSentId += n;
+      return first;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void checkCanSend() throws StatusException {
+    if (terminated) {
+      throw sendStatusOrDefault().asException();
+    }
+    if (sendClosed) {
+      throw Status.of(Code.FAILED_PRECONDITION, "send after CloseSend").asException();
+    }
+  }
+
+  private Status sendStatusOrDefault() {
+    return sendStatus != null ? sendStatus : Status.of(Code.FAILED_PRECONDITION,
+        "stream already finished");
+  }
+
+  /** Blocks while too many bytes are queued for sending. */
+  final void awaitReady() throws StatusException {
+    lock.lock();
+    try {
+      while (outboundBytes >= conn.config.onReadyThreshold() && !terminated) {
+        changed.awaitUninterruptibly();
+      }
+      checkCanSend();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Queues encoded frames for the writer. {@code closesSend}: the frames end with our
+   * CloseSend; {@code terminal}: they end the stream (Error, Cancel, Close).
+   *
+   * @throws StatusException if the stream terminated meanwhile (the frames are released)
+   */
+  final void queue(ByteBuf frames, boolean closesSend, boolean terminal, Status status)
+      throws StatusException {
+    lock.lock();
+    try {
+      if (terminated) {
+        frames.release();
+        throw sendStatusOrDefault().asException();
+      }
+      outbound.add(frames);
+      outboundBytes += frames.readableBytes();
+      if (closesSend) {
+        sendClosed = true;
+        if (peerSendClosed) {
+          terminated = true;
+        }
+      }
+      if (terminal) {
+        sendClosed = true;
+        terminated = true;
+        sendStatus = status;
+        endReceive(status);
+      }
+    } finally {
+      lock.unlock();
+    }
+    conn.wakeup(this);
+  }
+
+  /** Sends an empty control or terminal packet (CloseSend, Cancel, Close), if still open. */
+  final boolean sendEmpty(int kind, boolean control, boolean closesSend, boolean terminal,
+      Status status) {
+    lock.lock();
+    try {
+      if (terminated || (closesSend && sendClosed)) {
+        return false;
+      }
+      long mid = ++lastSentId;
+      ByteBuf buf = conn.alloc().buffer(FrameWriter.packetSize(id, mid, 0, 0));
+      FrameWriter.writeEmpty(buf, kind, control, id, mid);
+      queue(buf, closesSend, terminal, status);
+      return true;
+    } catch (StatusException e) {
+      return false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Event loop: the next queued buffer, or null. Wakes blocked senders. */
+  final ByteBuf pollOutbound() {
+    lock.lock();
+    try {
+      ByteBuf b = outbound.poll();
+      if (b != null) {
+        int before = outboundBytes;
+        outboundBytes -= b.readableBytes();
+        int threshold = conn.config.onReadyThreshold();
+        if (before >= threshold && outboundBytes < threshold) {
+          changed.signalAll();
+          if (onReady != null && blockedOnReady) {
+            blockedOnReady = false;
+            Runnable r = onReady;
+            callbackExecutor().execute(r);
+          }
+        }
+      }
+      return b;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  final boolean hasOutbound() {
+    lock.lock();
+    try {
+      return !outbound.isEmpty();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public boolean isReady() {
+    lock.lock();
+    try {
+      boolean ready = !terminated && !sendClosed
+          && outboundBytes < conn.config.onReadyThreshold();
+      if (!ready) {
+        blockedOnReady = true;
+      }
+      return ready;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public void setOnReady(Runnable callback) {
+    lock.lock();
+    try {
+      onReady = callback;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Event loop: whether the stream may leave the registry: terminated (or, on a server,
+   * the handler's final packet queued) and everything queued written.
+   */
+  final boolean finishable() {
+    lock.lock();
+    try {
+      return outbound.isEmpty() && (terminated || (!isClient() && sendClosed));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---------------------------------------------------------------- receiving
+
+  /** Event loop: a Message packet arrived. Takes ownership of {@code data}. */
+  void handleMessage(ByteBuf data) {
+    boolean pause = false;
+    lock.lock();
+    try {
+      if (recvStatus != null || dropInbound) {
+        data.release();
+        return;
+      }
+      if (inbound == null) {
+        inbound = new ArrayDeque<>(4);
+      }
+      inbound.add(data);
+      inboundBytes += data.readableBytes();
+      if (inboundBytes > conn.config.streamBufferBytes() && !overCap) {
+        overCap = true;
+        pause = true;
+      }
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    if (pause) {
+      conn.pauseReading(this);
+    }
+  }
+
+  /** Event loop: the peer half-closed. */
+  void handlePeerCloseSend() {
+    lock.lock();
+    try {
+      peerSendClosed = true;
+      endReceive(EOF_STATUS);
+      if (sendClosed) {
+        terminated = true;
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Terminates the stream because of the peer (Error, Cancel, Close) or the connection.
+   * Queued outbound packets are dropped. Messages already received stay readable unless
+   * {@code dropReceived}.
+   *
+   * @return whether this call terminated the stream
+   */
+  boolean terminate(Status status, Status receiveStatus, boolean dropReceived) {
+    lock.lock();
+    try {
+      if (terminated && recvStatus != null) {
+        return false;
+      }
+      boolean was = terminated;
+      terminated = true;
+      sendClosed = true;
+      if (sendStatus == null) {
+        sendStatus = status;
+      }
+      ByteBuf b;
+      while ((b = outbound.poll()) != null) {
+        b.release();
+      }
+      outboundBytes = 0;
+      if (dropReceived) {
+        releaseInbound();
+      }
+      endReceive(receiveStatus);
+      changed.signalAll();
+      return !was;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Cancels locally: fails pending and later operations with {@code status} and, if the
+   * stream has started and is still open, queues a Cancel packet for the peer.
+   */
+  final boolean cancelLocally(Status status) {
+    lock.lock();
+    try {
+      if (terminated) {
+        return false;
+      }
+      ByteBuf b;
+      while ((b = outbound.poll()) != null) {
+        b.release();
+      }
+      outboundBytes = 0;
+      releaseInbound();
+      long mid = ++lastSentId;
+      ByteBuf buf = conn.alloc().buffer(FrameWriter.packetSize(id, mid, 0, 0));
+      FrameWriter.writeEmpty(buf, Kind.CANCEL, true, id, mid);
+      outbound.add(buf);
+      outboundBytes = buf.readableBytes();
+      terminated = true;
+      sendClosed = true;
+      sendStatus = status;
+      endReceive(status);
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    conn.wakeup(this);
+    onCancelled(status);
+    return true;
+  }
+
+  /** Hook: the stream was cancelled locally or by the peer. */
+  void onCancelled(Status status) {}
+
+  private void endReceive(Status status) {
+    if (recvStatus == null) {
+      recvStatus = status;
+      changed.signalAll();
+    }
+  }
+
+  private void releaseInbound() {
+    dropInbound = true;
+    if (inbound != null) {
+      ByteBuf b;
+      while ((b = inbound.poll()) != null) {
+        b.release();
+      }
+      inboundBytes = 0;
+    }
+  }
+
+  /**
+   * Waits for the next received message. Returns null at a clean end.
+   *
+   * @throws StatusException if the stream ended with an error
+   */
+  final ByteBuf takeMessage() throws StatusException {
+    boolean resume = false;
+    ByteBuf b;
+    lock.lock();
+    try {
+      while ((inbound == null || inbound.isEmpty()) && recvStatus == null) {
+        changed.awaitUninterruptibly();
+      }
+      b = inbound == null ? null : inbound.poll();
+      if (b == null) {
+        if (recvStatus == EOF_STATUS) {
+          return null;
+        }
+        throw recvStatus.asException();
+      }
+      inboundBytes -= b.readableBytes();
+      if (overCap && inboundBytes <= conn.config.streamBufferBytes() / 2) {
+        overCap = false;
+        resume = true;
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (resume) {
+      conn.resumeReading(this);
+    }
+    return b;
+  }
+
+  /** Releases everything received but not read; further messages are dropped. */
+  final void discardReceived() {
+    lock.lock();
+    try {
+      releaseInbound();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Whether the stream has terminated. */
+  final boolean isTerminated() {
+    lock.lock();
+    try {
+      return terminated;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return (isClient() ? "client" : "server") + " stream " + Long.toUnsignedString(id);
+  }
+}

@@ -1,0 +1,352 @@
+package dev.braid.rpc.internal;
+
+import dev.braid.rpc.CallOptions;
+import dev.braid.rpc.Code;
+import dev.braid.rpc.Metadata;
+import dev.braid.rpc.MethodDescriptor;
+import dev.braid.rpc.MethodType;
+import dev.braid.rpc.ServerStream;
+import dev.braid.rpc.ServiceDefinition;
+import dev.braid.rpc.Status;
+import dev.braid.rpc.StatusException;
+import dev.braid.rpc.StreamHandler;
+import dev.braid.rpc.UnaryHandler;
+import dev.braid.wire.ErrorBody;
+import dev.braid.wire.Kind;
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The server side of one call: runs the handler on the server's executor and turns its
+ * outcome into DRPC packets (Message + CloseSend, or Error).
+ *
+ * <p>Threading as {@link RpcStream}. The handler thread is the one sender and receiver;
+ * cancellation arrives from the event loop.
+ */
+final class ServerCall<Q, R> extends RpcStream implements ServerStream<Q, R> {
+  private final ServiceDefinition.Entry entry;
+  private final MethodDescriptor<Q, R> method;
+  private final Metadata metadata;
+  private final long deadlineNanos;
+  private final Object cancelLock = new Object();
+  private List<Runnable> cancelListeners;
+  private volatile Status cancelStatus;
+  /** Event loop: the unary request was dispatched. */
+  private boolean dispatched;
+
+  @SuppressWarnings("unchecked")
+  ServerCall(Connection conn, long id, ServiceDefinition.Entry entry, Metadata metadata) {
+    super(conn, id);
+    this.entry = entry;
+    this.method = (MethodDescriptor<Q, R>) entry.method();
+    this.metadata = metadata;
+    this.deadlineNanos = parseDeadline(metadata);
+  }
+
+  private static long parseDeadline(Metadata md) {
+    String v = md.get(CallOptions.DEADLINE_METADATA_KEY);
+    if (v == null) {
+      return Long.MAX_VALUE;
+    }
+    try {
+      long us = Long.parseLong(v);
+      return us < 0 ? Long.MAX_VALUE
+          : System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(Math.min(us, Long.MAX_VALUE / 2000));
+    } catch (NumberFormatException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  @Override
+  boolean isClient() {
+    return false;
+  }
+
+  @Override
+  Executor callbackExecutor() {
+    return conn.config.handlerExecutor();
+  }
+
+  /** Event loop: the Invoke arrived; streaming handlers start now, unary ones wait. */
+  void start() {
+    if (deadlineNanos != Long.MAX_VALUE) {
+      long delay = deadlineNanos - System.nanoTime();
+      deadlineTimer = conn.schedule(() -> expire(), delay);
+    }
+    if (method.type() != MethodType.UNARY) {
+      dispatched = true;
+      execute(this::runStream);
+    }
+  }
+
+  private void execute(Runnable task) {
+    try {
+      conn.config.handlerExecutor().execute(task);
+    } catch (RuntimeException e) {
+      finish(Status.of(Code.UNAVAILABLE, "server cannot run the handler: " + e));
+    }
+  }
+
+  @Override
+  void handleMessage(ByteBuf data) {
+    if (method.type() != MethodType.UNARY) {
+      super.handleMessage(data);
+      return;
+    }
+    if (dispatched) {
+      data.release(); // a unary call takes one request; DRPC servers ignore the rest
+      return;
+    }
+    dispatched = true;
+    execute(() -> runUnary(data));
+  }
+
+  @Override
+  void handlePeerCloseSend() {
+    super.handlePeerCloseSend();
+    if (method.type() == MethodType.UNARY && !dispatched) {
+      dispatched = true;
+      finish(Status.of(Code.INVALID_ARGUMENT, "unary call ended without a request"));
+    }
+  }
+
+  /** Event loop: the client sent an Error, Cancel or Close, or the connection died. */
+  @Override
+  boolean terminate(Status status, Status receiveStatus, boolean dropReceived) {
+    // Mark the call cancelled before waking the handler, so that a handler woken by the
+    // termination already sees isCancelled().
+    List<Runnable> listeners = isTerminated() ? null : markCancelled(status);
+    boolean t = super.terminate(status, receiveStatus, dropReceived);
+    runListeners(listeners);
+    return t;
+  }
+
+  void handleError(ErrorBody body) {
+    Status s = Status.of(body.code(), body.message());
+    terminate(s, s, false);
+  }
+
+  private void expire() {
+    Status s = Status.of(Code.DEADLINE_EXCEEDED, "deadline exceeded");
+    if (!isTerminated()) {
+      finish(s);
+      terminate(s, s, true);
+    }
+  }
+
+  private void runUnary(ByteBuf data) {
+    if (isCancelled()) {
+      data.release();
+      return;
+    }
+    Q request;
+    try {
+      request = method.requestEncoding().decode(data.nioBuffer());
+    } catch (Exception e) {
+      finish(Status.of(Code.INVALID_ARGUMENT, "failed to decode the request: " + e));
+      return;
+    } finally {
+      data.release();
+    }
+    @SuppressWarnings("unchecked")
+    UnaryHandler<Q, R> handler = (UnaryHandler<Q, R>) entry.unary();
+    R response;
+    try {
+      response = handler.handle(request, this);
+    } catch (Throwable t) {
+      finish(statusOf(t));
+      return;
+    }
+    if (response == null) {
+      finish(null);
+      return;
+    }
+    try {
+      sendFinal(response);
+    } catch (StatusException e) {
+      // cancelled meanwhile, or the response was too large: already reported
+    }
+  }
+
+  private void runStream() {
+    @SuppressWarnings("unchecked")
+    StreamHandler<Q, R> handler = (StreamHandler<Q, R>) entry.stream();
+    Status outcome = null;
+    try {
+      handler.handle(this);
+    } catch (Throwable t) {
+      outcome = statusOf(t);
+    }
+    finish(outcome);
+  }
+
+  private static Status statusOf(Throwable t) {
+    if (t instanceof StatusException se) {
+      return se.status();
+    }
+    if (t instanceof Error e && !(t instanceof AssertionError)) {
+      return Status.of(Code.INTERNAL, "handler failed: " + e, e);
+    }
+    return Status.of(Code.UNKNOWN, String.valueOf(t), t);
+  }
+
+  /** The response and CloseSend as one buffer. */
+  private void sendFinal(R response) throws StatusException {
+    int size;
+    try {
+      size = checkedSize(response);
+    } catch (StatusException e) {
+      finish(e.status());
+      throw e;
+    }
+    long mid = reserveIds(2);
+    int split = conn.config.splitSize();
+    ByteBuf buf = conn.alloc().buffer(FrameWriter.packetSize(id, mid, size, split)
+        + FrameWriter.packetSize(id, mid + 1, 0, split));
+    try {
+      FrameWriter.writeMessage(buf, id, mid, method.responseEncoding(), response, size, split);
+      FrameWriter.writeEmpty(buf, Kind.CLOSE_SEND, false, id, mid + 1);
+    } catch (RuntimeException e) {
+      buf.release();
+      finish(Status.of(Code.INTERNAL, "failed to encode the response: " + e, e));
+      return;
+    }
+    queue(buf, true, false, null);
+  }
+
+  private int checkedSize(R message) throws StatusException {
+    int size;
+    try {
+      size = method.responseEncoding().encodedSize(message);
+    } catch (RuntimeException e) {
+      throw Status.of(Code.INTERNAL, "failed to size the response: " + e, e).asException();
+    }
+    if (size > conn.config.maxMessageSize()) {
+      throw Status.of(Code.RESOURCE_EXHAUSTED, "response of " + size
+          + " bytes exceeds the maximum message size of " + conn.config.maxMessageSize())
+          .asException();
+    }
+    return size;
+  }
+
+  /** Ends our side: CloseSend when {@code status} is null, else an Error packet. */
+  void finish(Status status) {
+    discardReceived();
+    if (status == null) {
+      sendEmpty(Kind.CLOSE_SEND, false, true, false, null);
+      return;
+    }
+    lock.lock();
+    try {
+      if (terminated) {
+        return;
+      }
+      byte[] body = ErrorBody.encode(status.code(), status.message());
+      long mid = reserveIds(1);
+      ByteBuf buf = conn.alloc().buffer(FrameWriter.packetSize(id, mid, body.length,
+          conn.config.splitSize()));
+      FrameWriter.writeBytes(buf, Kind.ERROR, id, mid, body, conn.config.splitSize());
+      queue(buf, true, true, status);
+    } catch (StatusException e) {
+      // terminated meanwhile: nothing to send
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ------------------------------------------------------------ ServerStream
+
+  @Override
+  public Q receive() throws StatusException {
+    ByteBuf b = takeMessage();
+    if (b == null) {
+      return null;
+    }
+    try {
+      return method.requestEncoding().decode(b.nioBuffer());
+    } catch (Exception e) {
+      throw Status.of(Code.INVALID_ARGUMENT, "failed to decode the request: " + e, e)
+          .asException();
+    } finally {
+      b.release();
+    }
+  }
+
+  @Override
+  public void send(R message) throws StatusException {
+    int size = checkedSize(message);
+    awaitReady();
+    long mid = reserveIds(1);
+    int split = conn.config.splitSize();
+    ByteBuf buf = conn.alloc().buffer(FrameWriter.packetSize(id, mid, size, split));
+    try {
+      FrameWriter.writeMessage(buf, id, mid, method.responseEncoding(), message, size, split);
+    } catch (RuntimeException e) {
+      buf.release();
+      throw Status.of(Code.INTERNAL, "failed to encode the response: " + e, e).asException();
+    }
+    queue(buf, false, false, null);
+  }
+
+  @Override
+  public String method() {
+    return method.fullName();
+  }
+
+  @Override
+  public Metadata metadata() {
+    return metadata;
+  }
+
+  @Override
+  public long deadlineNanos() {
+    return deadlineNanos;
+  }
+
+  @Override
+  public boolean isCancelled() {
+    return cancelStatus != null;
+  }
+
+  @Override
+  public void onCancel(Runnable listener) {
+    synchronized (cancelLock) {
+      if (cancelStatus == null) {
+        if (cancelListeners == null) {
+          cancelListeners = new ArrayList<>(2);
+        }
+        cancelListeners.add(listener);
+        return;
+      }
+    }
+    listener.run();
+  }
+
+  @Override
+  void onCancelled(Status status) {
+    runListeners(markCancelled(status));
+  }
+
+  private List<Runnable> markCancelled(Status status) {
+    synchronized (cancelLock) {
+      if (cancelStatus != null) {
+        return null;
+      }
+      cancelStatus = status;
+      List<Runnable> run = cancelListeners;
+      cancelListeners = null;
+      return run;
+    }
+  }
+
+  private void runListeners(List<Runnable> run) {
+    if (run != null) {
+      for (Runnable r : run) {
+        conn.config.handlerExecutor().execute(r);
+      }
+    }
+  }
+}
