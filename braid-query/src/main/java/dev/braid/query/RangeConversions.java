@@ -91,4 +91,31 @@ public final class RangeConversions {
         }
         return List.copyOf(out);
     }
+
+    /**
+     * Converts without dropping: the canonical {@link #toLegacy(ClusteringSchema, PositionRange)}
+     * form when the range holds rows, otherwise the bound-by-bound form (start weight -1/0 is
+     * inclusive, +1 exclusive; end weight +1 inclusive, -1/0 exclusive; {@code before_all} start
+     * and {@code after_all} end unbounded), which holds no row either. Used by slice conversions,
+     * which must keep one legacy range per position range so that the "has a clustering
+     * restriction" rule sees the same list. For ±1 weights, {@code fromLegacy} of the result gives
+     * {@code range} back.
+     *
+     * @throws IllegalArgumentException if a bound is not clustered or a key does not fit the schema
+     */
+    public static ClusteringRange toLegacyKeepingEmpty(ClusteringSchema schema, PositionRange range) {
+        Optional<ClusteringRange> canonical = toLegacy(schema, range);
+        if (canonical.isPresent()) {
+            return canonical.get();
+        }
+        PositionInPartition s = range.start();
+        PositionInPartition e = range.end();
+        Optional<ClusteringRange.Bound> start = s.isBeforeAllClusteredRows()
+                ? Optional.empty()
+                : Optional.of(new ClusteringRange.Bound(s.key(), s.weight() != BoundWeight.AFTER_ALL_PREFIXED));
+        Optional<ClusteringRange.Bound> end = e.isAfterAllClusteredRows()
+                ? Optional.empty()
+                : Optional.of(new ClusteringRange.Bound(e.key(), e.weight() == BoundWeight.AFTER_ALL_PREFIXED));
+        return ClusteringRange.of(start, end);
+    }
 }
