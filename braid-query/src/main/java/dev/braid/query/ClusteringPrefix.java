@@ -2,7 +2,6 @@ package dev.braid.query;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.StringJoiner;
@@ -12,7 +11,7 @@ import java.util.StringJoiner;
  * ({@code 0 <= n <= columns}). A prefix as long as the schema is a full clustering key.
  *
  * <p>Values are the Java representations listed in {@link ClusteringType} or {@link
- * EmptyValue#INSTANCE}. A prefix does not know its schema; {@link ClusteringSchema#validate}
+ * EmptyValue#INSTANCE} (the zero-length value of non-text, non-blob types). A prefix does not know its schema; {@link ClusteringSchema#validate}
  * checks it against one, and the schema's comparators order prefixes. {@link #equals} compares
  * the values, which for the supported types agrees with the schema comparator.
  */
@@ -78,13 +77,15 @@ public final class ClusteringPrefix {
         return of(all);
     }
 
-    /** This prefix padded with {@link EmptyValue#INSTANCE} up to {@code length} values. */
-    public ClusteringPrefix padWithEmpty(int length) {
-        if (length <= values.size()) {
+    /** This prefix padded to a full key of {@code schema} with each column's {@link ClusteringType#emptyValue()}. */
+    public ClusteringPrefix padWithEmpty(ClusteringSchema schema) {
+        if (values.size() >= schema.size()) {
             return this;
         }
         List<Object> all = new ArrayList<>(values);
-        all.addAll(Collections.nCopies(length - values.size(), EmptyValue.INSTANCE));
+        for (int i = values.size(); i < schema.size(); i++) {
+            all.add(schema.column(i).type().emptyValue());
+        }
         return of(all);
     }
 

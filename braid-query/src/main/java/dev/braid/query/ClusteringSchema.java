@@ -122,7 +122,7 @@ public final class ClusteringSchema {
     }
 
     private static boolean isValueOf(ClusteringType t, Object v) {
-        return v == EmptyValue.INSTANCE || t.javaType().isInstance(v);
+        return v == EmptyValue.INSTANCE ? t != ClusteringType.TEXT && t != ClusteringType.BLOB : t.javaType().isInstance(v);
     }
 
     /**

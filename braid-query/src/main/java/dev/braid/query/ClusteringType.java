@@ -10,7 +10,7 @@ import java.util.UUID;
 
 /**
  * The value types a clustering column may have, with their Java representation, natural order
- * and wire encoding. Every type also admits {@link EmptyValue#INSTANCE}, which sorts first.
+ * and wire encoding. Every type has a zero-length value ({@link #emptyValue()}), which sorts first.
  *
  * <table>
  *   <caption>types</caption>
@@ -51,6 +51,21 @@ public enum ClusteringType {
         this.javaType = javaType;
     }
 
+    /**
+     * The zero-length value of this type: {@code ""} for text, the empty {@link Bytes} for blob
+     * (ordinary values of those types), {@link EmptyValue#INSTANCE} for the others.
+     */
+    public Object emptyValue() {
+        switch (this) {
+            case TEXT:
+                return "";
+            case BLOB:
+                return Bytes.empty();
+            default:
+                return EmptyValue.INSTANCE;
+        }
+    }
+
     /** The lower-case name used in the notation ({@code int}, {@code bigint}, ...). */
     public String cqlName() {
         return cqlName;
@@ -79,6 +94,10 @@ public enum ClusteringType {
      */
     public void check(Object value) {
         if (value == EmptyValue.INSTANCE) {
+            if (this == TEXT || this == BLOB) {
+                throw new IllegalArgumentException("the empty " + cqlName + " value is " + format(emptyValue())
+                        + ", not EmptyValue");
+            }
             return;
         }
         if (value == null) {
@@ -147,7 +166,7 @@ public enum ClusteringType {
         return Boolean.compare(i < a.length(), j < b.length());
     }
 
-    /** Encodes a valid value to its wire bytes (the empty value encodes to no bytes). */
+    /** Encodes a valid value to its wire bytes ({@link #emptyValue()} encodes to no bytes). */
     public byte[] encode(Object value) {
         check(value);
         if (value == EmptyValue.INSTANCE) {
@@ -179,13 +198,13 @@ public enum ClusteringType {
     }
 
     /**
-     * Decodes wire bytes; zero bytes decode to {@link EmptyValue#INSTANCE}.
+     * Decodes wire bytes; zero bytes decode to {@link #emptyValue()}.
      *
      * @throws IllegalArgumentException if the bytes are not a valid encoding
      */
     public Object decode(byte[] bytes) {
         if (bytes.length == 0) {
-            return EmptyValue.INSTANCE;
+            return emptyValue();
         }
         ByteBuffer b = ByteBuffer.wrap(bytes);
         switch (this) {

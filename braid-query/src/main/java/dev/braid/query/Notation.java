@@ -276,7 +276,7 @@ public final class Notation {
             throw error("expected a " + type.cqlName() + " value", at);
         }
         if (tok.equals("empty")) {
-            return EmptyValue.INSTANCE;
+            return type.emptyValue();
         }
         try {
             switch (type) {

@@ -123,8 +123,8 @@ public final class PositionInPartition {
 
     /**
      * Just after the row {@code key}. For a full key this is {@code after(key)}. For a strict
-     * prefix (rows of dense tables) the key is padded to full length with {@link
-     * EmptyValue#INSTANCE} and the weight is -1: just after the row with the prefix key but before
+     * prefix (rows of dense tables) the key is padded to full length with each column's
+     * zero-length value ({@link ClusteringType#emptyValue()}) and the weight is -1: just after the row with the prefix key but before
      * any key extending it with non-empty values.
      */
     public static PositionInPartition afterKey(ClusteringSchema schema, ClusteringPrefix key) {
@@ -132,7 +132,7 @@ public final class PositionInPartition {
         if (key.size() == schema.size()) {
             return afterAllPrefixed(key);
         }
-        return beforeKey(key.padWithEmpty(schema.size()));
+        return beforeKey(key.padWithEmpty(schema));
     }
 
     /** If {@code pos} has weight 0, {@link #afterKey(ClusteringSchema, ClusteringPrefix)}; otherwise {@code pos}. */
