@@ -35,6 +35,13 @@ final class ClientCall<Q, R> extends RpcStream implements ClientStream<Q, R> {
     super(conn, id);
     this.method = method;
     this.future = unary ? new CompletableFuture<>() : null;
+    if (future != null) {
+      future.whenComplete((r, t) -> {
+        if (t instanceof java.util.concurrent.CancellationException) {
+          cancel(); // the caller cancelled the future: cancel the call
+        }
+      });
+    }
   }
 
   @Override

@@ -195,6 +195,9 @@ public final class Connection extends ByteToMessageDecoder {
   }
 
   private void terminateAll(Status status) {
+    if (closedStatus == null) {
+      closedStatus = status;
+    }
     failed = true;
     List<RpcStream> all = new ArrayList<>(streams.values());
     all.addAll(waiting);

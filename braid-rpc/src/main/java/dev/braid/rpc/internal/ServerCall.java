@@ -132,8 +132,8 @@ final class ServerCall<Q, R> extends RpcStream implements ServerStream<Q, R> {
   private void expire() {
     Status s = Status.of(Code.DEADLINE_EXCEEDED, "deadline exceeded");
     if (!isTerminated()) {
+      runListeners(markCancelled(s));
       finish(s);
-      terminate(s, s, true);
     }
   }
 
