@@ -42,8 +42,12 @@ public final class FrameHeader {
    * peer cannot make the caller wait for, or allocate, more than the limit.
    *
    * @throws ProtocolException on a varint longer than ten bytes or a length over the limit
+   * @throws IllegalArgumentException if {@code maxLength} is negative
    */
   public Result parse(ByteBuffer src, int maxLength) {
+    if (maxLength < 0) {
+      throw new IllegalArgumentException("maxLength must be >= 0: " + maxLength);
+    }
     int start = src.position();
     try {
       if (src.remaining() < MIN_SIZE) {

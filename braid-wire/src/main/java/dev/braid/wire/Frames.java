@@ -22,7 +22,8 @@ public final class Frames {
     if (splitSize <= 0 || length == 0) {
       return 1;
     }
-    return (length + splitSize - 1) / splitSize;
+    // Not (length + splitSize - 1) / splitSize: that overflows for lengths near 2^31.
+    return length / splitSize + (length % splitSize == 0 ? 0 : 1);
   }
 
   /** The total encoded size of a packet split into frames of at most {@code splitSize}. */

@@ -30,6 +30,8 @@ public final class PacketAssembly {
 
   private final int maxPacketSize;
   private long nextId = 1;
+  /** Set once message id 2^64−1 completed: no id is left, nextId has wrapped to 0. */
+  private boolean exhausted;
   private boolean assembling;
   private long partialId;
   private int partialKind;
@@ -62,7 +64,7 @@ public final class PacketAssembly {
       flags = 0;
     } else {
       long floor = assembling ? partialId : nextId;
-      if (Long.compareUnsigned(messageId, floor) < 0) {
+      if (exhausted || Long.compareUnsigned(messageId, floor) < 0) {
         throw new ProtocolException("id monotonicity violation: message "
             + Long.toUnsignedString(messageId) + " after " + Long.toUnsignedString(floor - 1));
       }
@@ -80,6 +82,7 @@ public final class PacketAssembly {
     if (done) {
       assembling = false;
       nextId = messageId + 1;
+      exhausted = nextId == 0;
       flags |= COMPLETED;
     }
     return flags;

@@ -28,7 +28,9 @@ public final class PacketReader {
 
   private static final class Partial {
     final PacketAssembly assembly;
-    final ByteArrayOutputStream data = new ByteArrayOutputStream();
+    /** The bytes of the packet being assembled; null between packets, so that an idle
+     * stream does not keep a buffer as large as its largest packet. */
+    ByteArrayOutputStream data;
 
     Partial(int max) {
       assembly = new PacketAssembly(max);
@@ -93,12 +95,12 @@ public final class PacketReader {
       int flags = p.assembly.accept(header.kind, header.control, header.done,
           header.messageId, header.length);
       if ((flags & PacketAssembly.STARTED) != 0) {
-        p.data.reset();
+        p.data = new ByteArrayOutputStream(header.length);
       }
       p.data.write(buf, dataStart, header.length);
       if ((flags & PacketAssembly.COMPLETED) != 0) {
         byte[] data = p.data.toByteArray();
-        p.data.reset();
+        p.data = null;
         return new Packet(p.assembly.kind(), p.assembly.control(), header.streamId,
             header.messageId, data);
       }
