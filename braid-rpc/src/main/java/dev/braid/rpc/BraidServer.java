@@ -69,7 +69,9 @@ public final class BraidServer implements AutoCloseable {
     this.ownedExecutor = owned;
     this.gracePeriod = b.gracePeriod;
     this.config = new ConnectionConfig(b.maxMessageSize, Math.min(b.splitSize,
-        b.maxMessageSize), b.streamBufferBytes, b.onReadyThreshold, executor, executor);
+        b.maxMessageSize), ClientConnection.MUX_SPLIT, b.streamBufferBytes, b.streamWindow,
+        b.connectionBufferBytes, b.maxConcurrentStreams, b.maxMetadataSize,
+        b.onReadyThreshold, Multiplexing.OFF, 0, executor, executor);
   }
 
   public static Builder builder() {
@@ -194,8 +196,39 @@ public final class BraidServer implements AutoCloseable {
     private int streamBufferBytes = 1 << 20;
     private int onReadyThreshold = 32 << 10;
     private Duration gracePeriod = Duration.ofSeconds(30);
+    private int streamWindow = 1 << 20;
+    private int connectionBufferBytes = 16 << 20;
+    private int maxConcurrentStreams = 1024;
+    private int maxMetadataSize = 64 << 10;
 
     private Builder() {}
+
+    /** Per-stream receive window announced to braid clients; default 1 MiB. */
+    public Builder streamWindow(int bytes) {
+      this.streamWindow = positive(bytes, "streamWindow");
+      return this;
+    }
+
+    /** Received-but-unread bytes per connection before reading pauses; 16 MiB. */
+    public Builder connectionBufferBytes(int bytes) {
+      this.connectionBufferBytes = positive(bytes, "connectionBufferBytes");
+      return this;
+    }
+
+    /**
+     * Streams one connection may run at once; default 1024. Excess streams are refused
+     * with {@link Code#RESOURCE_EXHAUSTED}; the connection stays up.
+     */
+    public Builder maxConcurrentStreams(int streams) {
+      this.maxConcurrentStreams = positive(streams, "maxConcurrentStreams");
+      return this;
+    }
+
+    /** The largest invoke metadata accepted; default 64 KiB. Larger fails the call. */
+    public Builder maxMetadataSize(int bytes) {
+      this.maxMetadataSize = positive(bytes, "maxMetadataSize");
+      return this;
+    }
 
     /** Where to listen; default 127.0.0.1 on a free port. */
     public Builder listen(String host, int port) {

@@ -43,6 +43,9 @@ public final class ClientConnection implements AutoCloseable {
   /** The drpcmigrate header that lets a shared port route the connection to DRPC. */
   public static final byte[] DRPC_HEADER = "DRPC!!!1".getBytes(StandardCharsets.US_ASCII);
 
+  /** Frame size once braid peers negotiated: small frames interleave fairly. */
+  static final int MUX_SPLIT = 16 << 10;
+
   private final Connection conn;
   private final Channel channel;
   private final Executor callbackExecutor;
@@ -157,6 +160,11 @@ public final class ClientConnection implements AutoCloseable {
     return newStream(method, CallOptions.DEFAULT);
   }
 
+  /** Whether the server answered braid's announcement (multiplexing is on). */
+  public boolean isNegotiated() {
+    return conn.isNegotiated();
+  }
+
   /** Whether the connection is open and not closing. */
   public boolean isOpen() {
     return conn.isOpen() && !conn.isClosing();
@@ -214,6 +222,10 @@ public final class ClientConnection implements AutoCloseable {
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Executor callbackExecutor = Resources.callbackExecutor();
     private boolean drpcHeader;
+    private Multiplexing multiplexing = Multiplexing.NEGOTIATE;
+    private int streamWindow = 1 << 20;
+    private int connectionBufferBytes = 16 << 20;
+    private Duration keepalive = Duration.ZERO;
 
     private Builder(InetSocketAddress address) {
       this.address = Objects.requireNonNull(address, "address");
@@ -262,6 +274,37 @@ public final class ClientConnection implements AutoCloseable {
       return this;
     }
 
+    /** How concurrent calls use the connection; default {@link Multiplexing#NEGOTIATE}. */
+    public Builder multiplexing(Multiplexing mode) {
+      this.multiplexing = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    /** Per-stream receive window announced to braid servers; default 1 MiB. */
+    public Builder streamWindow(int bytes) {
+      this.streamWindow = positive(bytes, "streamWindow");
+      return this;
+    }
+
+    /** Received-but-unread bytes across the connection before reading pauses; 16 MiB. */
+    public Builder connectionBufferBytes(int bytes) {
+      this.connectionBufferBytes = positive(bytes, "connectionBufferBytes");
+      return this;
+    }
+
+    /**
+     * Pings a braid server this often once negotiated, and closes the connection with
+     * {@link Code#UNAVAILABLE} if a ping is not answered within the same time. Zero (the
+     * default) disables keepalive.
+     */
+    public Builder keepalive(Duration interval) {
+      if (interval.isNegative()) {
+        throw new IllegalArgumentException("keepalive must not be negative");
+      }
+      this.keepalive = interval;
+      return this;
+    }
+
     /** Sends drpcmigrate's {@code DRPC!!!1} header first, for servers sharing a port. */
     public Builder drpcMigrateHeader(boolean send) {
       this.drpcHeader = send;
@@ -273,8 +316,10 @@ public final class ClientConnection implements AutoCloseable {
       if (splitSize > maxMessageSize) {
         splitSize = maxMessageSize;
       }
-      ConnectionConfig config = new ConnectionConfig(maxMessageSize, splitSize,
-          Math.max(streamBufferBytes, 1), onReadyThreshold, callbackExecutor, callbackExecutor);
+      ConnectionConfig config = new ConnectionConfig(maxMessageSize, splitSize, MUX_SPLIT,
+          streamBufferBytes, streamWindow, connectionBufferBytes, Integer.MAX_VALUE,
+          Integer.MAX_VALUE, onReadyThreshold, multiplexing, keepalive.toMillis(),
+          callbackExecutor, callbackExecutor);
       Connection conn = Connection.client(config);
       Bootstrap b = new Bootstrap()
           .group(Resources.eventLoops())

@@ -81,15 +81,20 @@ final class ClientCall<Q, R> extends RpcStream implements ClientStream<Q, R> {
     if (withRequest) {
       reqSize = checkedSize(method.requestEncoding(), request);
     }
-    int packets = (md.isEmpty() ? 0 : 1) + 1 + (withRequest ? 2 : 0);
+    byte[] settings = conn.announces(id) ? conn.settingsBody() : null;
+    int packets = (md.isEmpty() ? 0 : 1) + 1 + (settings != null ? 1 : 0)
+        + (withRequest ? 2 : 0);
     long mid = reserveIds(packets);
-    int split = conn.config.splitSize();
+    int split = conn.splitSize();
     long m = mid;
     int size = 0;
     if (!md.isEmpty()) {
       size += FrameWriter.packetSize(id, m++, mdSize, split);
     }
     size += FrameWriter.packetSize(id, m++, name.length, split);
+    if (settings != null) {
+      size += FrameWriter.packetSize(id, m++, settings.length, split);
+    }
     if (withRequest) {
       size += FrameWriter.packetSize(id, m++, reqSize, split)
           + FrameWriter.packetSize(id, m, 0, split);
@@ -101,6 +106,11 @@ final class ClientCall<Q, R> extends RpcStream implements ClientStream<Q, R> {
             InvokeMetadata.encode(md.asMap()), split);
       }
       FrameWriter.writeBytes(buf, Kind.INVOKE, id, mid++, name, split);
+      if (settings != null) {
+        // braid's announcement: after the Invoke, so upstream servers ignore it
+        FrameWriter.writeHeader(buf, Kind.SETTINGS, true, true, id, mid++, settings.length);
+        buf.writeBytes(settings);
+      }
       if (withRequest) {
         FrameWriter.writeMessage(buf, id, mid++, method.requestEncoding(), request, reqSize,
             split);
@@ -141,7 +151,7 @@ final class ClientCall<Q, R> extends RpcStream implements ClientStream<Q, R> {
     }
     awaitReady();
     long mid = reserveIds(1);
-    int split = conn.config.splitSize();
+    int split = conn.splitSize();
     ByteBuf buf = conn.alloc().buffer(FrameWriter.packetSize(id, mid, size, split));
     try {
       FrameWriter.writeMessage(buf, id, mid, method.requestEncoding(), message, size, split);
@@ -221,6 +231,7 @@ final class ClientCall<Q, R> extends RpcStream implements ClientStream<Q, R> {
       super.handleMessage(data);
       return;
     }
+    conn.returnCredit(this, arrivingCredit);
     try {
       if (responded) {
         return; // a unary call takes one response; extra messages are ignored

@@ -55,10 +55,18 @@ import org.slf4j.LoggerFactory;
  * the channel and flushes once per batch, so the frames of a packet are contiguous and
  * many calls share one flush. Writing pauses while the channel is not writable.
  *
- * <h2>Upstream-compatible mode</h2>
- * A client runs one stream at a time with ids 1, 2, 3…; a new call waits until the
- * previous stream has finished, as storj/drpc v1.0.0 requires. A server accepts
- * interleaved streams from any client.
+ * <h2>Modes</h2>
+ * A client starts every connection in upstream-compatible mode: one stream at a time, ids
+ * 1, 2, 3…, as storj/drpc v1.0.0 requires. Unless told not to, it announces braid's
+ * extensions with a Settings control packet right after its first Invoke (upstream servers
+ * ignore unknown control packets on the current stream). A braid server answers with its
+ * own Settings on that stream before any reply; from then on the connection is
+ * <em>negotiated</em>: streams run concurrently up to the server's limit, Message data is
+ * flow-controlled per stream with WindowUpdate credit, the writer interleaves streams frame
+ * by frame (round-robin, control packets first), and the client pings to detect a dead
+ * peer. In forced mode the client multiplexes without negotiating, writing each packet's
+ * frames contiguously, for peers such as the cockroachdb fork. A server accepts
+ * interleaved streams from any client; see docs/wire-protocol.md.
  *
  * <h2>Errors</h2>
  * A protocol violation closes this connection and fails every stream on it with
@@ -85,7 +93,17 @@ public final class Connection extends ByteToMessageDecoder {
   private RpcStream lastRouted;
   /** Server: the highest stream id seen. Client: the highest id started. */
   private long highestStreamId;
-  private RpcStream active;
+  private int activeClientStreams;
+  private int activeServerStreams;
+  /** Client: streams may run concurrently (negotiated, or forced). */
+  private boolean multiplexed;
+  private int peerMaxConcurrent = Integer.MAX_VALUE;
+  private long peerStreamWindow = Long.MAX_VALUE;
+  private boolean settingsAnswered;
+  private boolean connectionPaused;
+  private boolean pingOutstanding;
+  private long pingSentNanos;
+  private final FrameHeader writeHeader = new FrameHeader();
   private final ArrayDeque<RpcStream> waiting = new ArrayDeque<>();
   private final ArrayDeque<RpcStream> writable = new ArrayDeque<>();
   private final Set<RpcStream> paused = new HashSet<>();
@@ -96,6 +114,12 @@ public final class Connection extends ByteToMessageDecoder {
 
   // ---- any thread ----
   private final ConcurrentLinkedQueue<RpcStream> wakeups = new ConcurrentLinkedQueue<>();
+  /** Connection-level control packets (Settings, WindowUpdate, Ping): written first. */
+  private final ConcurrentLinkedQueue<ByteBuf> control = new ConcurrentLinkedQueue<>();
+  /** Both ends speak braid's extensions. */
+  private volatile boolean negotiated;
+  private final java.util.concurrent.atomic.AtomicLong unreadBytes =
+      new java.util.concurrent.atomic.AtomicLong();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final Object startLock = new Object();
   private long lastClientStreamId;
@@ -109,6 +133,186 @@ public final class Connection extends ByteToMessageDecoder {
     this.config = config;
     this.client = client;
     this.methods = methods;
+    this.multiplexed = client && config.multiplexing() == dev.braid.rpc.Multiplexing.FORCE;
+  }
+
+  // ---------------------------------------------------------- negotiation
+
+  /** Whether braid's extensions (flow control, interleaving, pings) are in use. */
+  boolean flowControlled() {
+    return negotiated;
+  }
+
+  /** Whether the negotiation with the peer completed. Any thread. */
+  public boolean isNegotiated() {
+    return negotiated;
+  }
+
+  /** The frame size to split outgoing messages at. */
+  int splitSize() {
+    return negotiated ? Math.min(config.muxSplitSize(), config.splitSize())
+        : config.splitSize();
+  }
+
+  /** Whether the client's call with stream id {@code id} carries the announcement. */
+  boolean announces(long id) {
+    return client && id == 1 && config.multiplexing() == dev.braid.rpc.Multiplexing.NEGOTIATE;
+  }
+
+  /** This side's Settings body. */
+  byte[] settingsBody() {
+    Map<Integer, Long> v = new java.util.TreeMap<>();
+    v.put(dev.braid.wire.Settings.VERSION, 1L);
+    v.put(dev.braid.wire.Settings.MULTIPLEXING, 1L);
+    v.put(dev.braid.wire.Settings.STREAM_WINDOW, (long) config.streamWindow());
+    v.put(dev.braid.wire.Settings.CONNECTION_WINDOW, (long) config.connectionBufferBytes());
+    v.put(dev.braid.wire.Settings.MAX_FRAME_SIZE, (long) Math.min(config.muxSplitSize(),
+        config.splitSize()));
+    v.put(dev.braid.wire.Settings.MAX_MESSAGE_SIZE, (long) config.maxMessageSize());
+    if (!client) {
+      v.put(dev.braid.wire.Settings.MAX_CONCURRENT_STREAMS,
+          (long) config.maxConcurrentStreams());
+    }
+    if (config.keepaliveMillis() > 0) {
+      v.put(dev.braid.wire.Settings.KEEPALIVE_MS, config.keepaliveMillis());
+    }
+    return dev.braid.wire.Settings.encode(v);
+  }
+
+  /** Event loop: a Settings packet arrived on stream {@code sid}. */
+  private void onSettings(long sid, ByteBuf body) {
+    Map<Integer, Long> peer = dev.braid.wire.Settings.decode(body.nioBuffer());
+    Long window = peer.get(dev.braid.wire.Settings.STREAM_WINDOW);
+    if (window != null && window > 0) {
+      peerStreamWindow = window;
+    }
+    if (client) {
+      if (negotiated) {
+        return;
+      }
+      Long max = peer.get(dev.braid.wire.Settings.MAX_CONCURRENT_STREAMS);
+      if (max != null && max > 0) {
+        peerMaxConcurrent = (int) Math.min(Integer.MAX_VALUE, max);
+      }
+      multiplexed = Long.valueOf(1).equals(peer.get(dev.braid.wire.Settings.MULTIPLEXING));
+      negotiated = true;
+      startWaiting();
+      startKeepalive();
+      log.debug("connection {} negotiated braid extensions: {}", channel, peer);
+      return;
+    }
+    if (!settingsAnswered && Long.compareUnsigned(sid, highestStreamId) <= 0) {
+      settingsAnswered = true;
+      byte[] mine = settingsBody();
+      ByteBuf buf = alloc().buffer(FrameHeader.MAX_SIZE + mine.length);
+      FrameWriter.writeHeader(buf, Kind.SETTINGS, true, true, sid, 0, mine.length);
+      buf.writeBytes(mine);
+      control.add(buf);
+      negotiated = true;
+      scheduleDrain();
+    }
+  }
+
+  /** Returns {@code bytes} of receive window to the peer. Any thread. */
+  void returnCredit(RpcStream s, long bytes) {
+    if (!negotiated || bytes <= 0 || s.finished) {
+      return;
+    }
+    byte[] body = dev.braid.wire.Settings.windowUpdate(bytes);
+    ByteBuf buf = alloc().buffer(FrameHeader.MAX_SIZE + body.length);
+    FrameWriter.writeHeader(buf, Kind.WINDOW_UPDATE, true, true, s.id, 0, body.length);
+    buf.writeBytes(body);
+    control.add(buf);
+    scheduleDrain();
+  }
+
+  /** Event loop: the peer granted {@code delta} more bytes on stream {@code sid}. */
+  private void onWindowUpdate(long sid, long delta) {
+    RpcStream s = streams.get(sid);
+    if (s == null || delta <= 0) {
+      return;
+    }
+    if (s.sendWindow != Long.MAX_VALUE) {
+      s.sendWindow = s.sendWindow > Long.MAX_VALUE - delta ? Long.MAX_VALUE - 1
+          : s.sendWindow + delta;
+    }
+    if (s.windowBlocked) {
+      s.windowBlocked = false;
+      writable.add(s);
+      scheduleDrain();
+    }
+  }
+
+  /**
+   * Tracks received-but-unread bytes across the connection (negotiated mode): reading the
+   * socket pauses past the connection cap and resumes below half of it. Any thread.
+   */
+  void unread(long delta) {
+    if (!negotiated || delta == 0) {
+      return;
+    }
+    long now = unreadBytes.addAndGet(delta);
+    if (delta > 0 && now > config.connectionBufferBytes()) {
+      if (!connectionPaused) {
+        connectionPaused = true;
+        channel.config().setAutoRead(false);
+      }
+    } else if (delta < 0 && now <= config.connectionBufferBytes() / 2) {
+      channel.eventLoop().execute(() -> {
+        if (connectionPaused && unreadBytes.get() <= config.connectionBufferBytes() / 2) {
+          connectionPaused = false;
+          if (paused.isEmpty()) {
+            channel.config().setAutoRead(true);
+            channel.read();
+          }
+        }
+      });
+    }
+  }
+
+  private void onPing(ByteBuf body) {
+    if (!body.isReadable()) {
+      return;
+    }
+    int flags = body.readUnsignedByte();
+    if ((flags & 1) != 0) {
+      pingOutstanding = false;
+      return;
+    }
+    ByteBuf buf = alloc().buffer(FrameHeader.MAX_SIZE + 1 + body.readableBytes());
+    FrameWriter.writeHeader(buf, Kind.PING, true, true, 0, 0, 1 + body.readableBytes());
+    buf.writeByte(1);
+    buf.writeBytes(body);
+    control.add(buf);
+    scheduleDrain();
+  }
+
+  private void startKeepalive() {
+    long every = config.keepaliveMillis();
+    if (every <= 0) {
+      return;
+    }
+    channel.eventLoop().scheduleAtFixedRate(() -> {
+      if (failed) {
+        return;
+      }
+      long now = System.nanoTime();
+      if (pingOutstanding) {
+        if (now - pingSentNanos > TimeUnit.MILLISECONDS.toNanos(every)) {
+          close(Status.of(Code.UNAVAILABLE, "keepalive: no answer from the peer within "
+              + every + " ms"));
+        }
+        return;
+      }
+      pingOutstanding = true;
+      pingSentNanos = now;
+      ByteBuf buf = alloc().buffer(FrameHeader.MAX_SIZE + 9);
+      FrameWriter.writeHeader(buf, Kind.PING, true, true, 0, 0, 9);
+      buf.writeByte(0);
+      buf.writeLong(now);
+      control.add(buf);
+      scheduleDrain();
+    }, every, every, TimeUnit.MILLISECONDS);
   }
 
   /** A client-side engine. */
@@ -188,9 +392,12 @@ public final class Connection extends ByteToMessageDecoder {
   }
 
   private void closeIfIdle() {
-    if (closing && streams.isEmpty() && waiting.isEmpty() && active == null
-        && wakeups.isEmpty()) {
-      close(Status.of(Code.UNAVAILABLE, "connection closed"));
+    if (closing && streams.isEmpty() && waiting.isEmpty() && wakeups.isEmpty()
+        && closedStatus == null) {
+      closedStatus = Status.of(Code.UNAVAILABLE, "connection closed");
+      // close only once everything written so far (even unflushed) is on the wire
+      ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
+          .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
     }
   }
 
@@ -208,8 +415,12 @@ public final class Connection extends ByteToMessageDecoder {
     streams.clear();
     waiting.clear();
     writable.clear();
-    active = null;
+    activeClientStreams = 0;
     lastRouted = null;
+    ByteBuf c;
+    while ((c = control.poll()) != null) {
+      c.release();
+    }
     for (RpcStream st : all) {
       st.terminate(status, status, true);
       releasePartial(st);
@@ -310,6 +521,10 @@ public final class Connection extends ByteToMessageDecoder {
       while ((s = wakeups.poll()) != null) {
         s.terminate(closedStatus, closedStatus, true);
       }
+      ByteBuf c;
+      while ((c = control.poll()) != null) {
+        c.release();
+      }
       return;
     }
     draining = true;
@@ -319,38 +534,84 @@ public final class Connection extends ByteToMessageDecoder {
         onWakeup(s);
       }
       boolean wrote = false;
+      ByteBuf c;
+      while ((c = control.poll()) != null) {
+        ctx.write(c, ctx.voidPromise());
+        wrote = true;
+      }
+      boolean interleave = negotiated;
       while (!writable.isEmpty() && channel.isWritable()) {
         s = writable.poll();
+        if (interleave) {
+          wrote |= writeOneFrame(s);
+          continue;
+        }
         ByteBuf b;
         while ((b = s.pollOutbound()) != null) {
-          if (client && !s.wroteAny && s.isTerminated()) {
-            // cancelled before its Invoke went out: send nothing at all
-            b.release();
+          if (dropUnsent(s, b)) {
             continue;
           }
-          s.wroteAny = true;
           ctx.write(b, ctx.voidPromise());
           wrote = true;
           if (!channel.isWritable()) {
             break;
           }
         }
-        if (s.hasOutbound()) {
-          writable.add(s);
-        } else {
-          s.scheduled.set(false);
-          if (s.hasOutbound() && s.scheduled.compareAndSet(false, true)) {
-            writable.add(s);
-          } else {
-            maybeFinish(s);
-          }
-        }
+        afterTurn(s);
       }
       if (wrote) {
         ctx.flush();
       }
     } finally {
       draining = false;
+    }
+  }
+
+  /** Negotiated mode: one frame of {@code s}, then {@code s} goes to the back of the line. */
+  private boolean writeOneFrame(RpcStream s) {
+    ByteBuf f = s.pollFrame(writeHeader);
+    if (f == null) {
+      if (s.hasOutbound()) {
+        s.windowBlocked = true; // a WindowUpdate puts it back in line
+      } else {
+        afterTurn(s);
+      }
+      return false;
+    }
+    if (dropUnsent(s, f)) {
+      afterTurn(s);
+      return false;
+    }
+    ctx.write(f, ctx.voidPromise());
+    if (s.hasOutbound()) {
+      writable.add(s);
+    } else {
+      afterTurn(s);
+    }
+    return true;
+  }
+
+  /** A client call cancelled before its Invoke went out sends nothing at all. */
+  private boolean dropUnsent(RpcStream s, ByteBuf b) {
+    if (client && !s.wroteAny && s.isTerminated()) {
+      b.release();
+      return true;
+    }
+    s.wroteAny = true;
+    return false;
+  }
+
+  /** After a stream's turn: requeue it if it has more to write, else maybe finish it. */
+  private void afterTurn(RpcStream s) {
+    if (s.hasOutbound()) {
+      writable.add(s);
+      return;
+    }
+    s.scheduled.set(false);
+    if (s.hasOutbound() && s.scheduled.compareAndSet(false, true)) {
+      writable.add(s);
+    } else {
+      maybeFinish(s);
     }
   }
 
@@ -366,24 +627,46 @@ public final class Connection extends ByteToMessageDecoder {
         dropUnstarted(s);
         return;
       }
-      if (active != null) {
+      if (!waiting.isEmpty() || !canStartClientStream()) {
         waiting.add(s);
         return;
       }
       startCall(s);
       return;
     }
-    if (s.started) {
+    if (s.started && !s.windowBlocked) {
       writable.add(s);
     }
   }
 
+  private boolean canStartClientStream() {
+    return multiplexed ? activeClientStreams < peerMaxConcurrent : activeClientStreams == 0;
+  }
+
   private void startCall(RpcStream s) {
     s.started = true;
-    active = s;
+    s.sendWindow = negotiated ? peerStreamWindow : Long.MAX_VALUE;
+    activeClientStreams++;
     streams.put(s.id, s);
     highestStreamId = s.id;
     writable.add(s);
+  }
+
+  /** Starts waiting client calls while the mode and the peer's limit allow. */
+  private void startWaiting() {
+    boolean started = false;
+    RpcStream next;
+    while (canStartClientStream() && (next = waiting.poll()) != null) {
+      if (next.isTerminated()) {
+        dropUnstarted(next);
+        continue;
+      }
+      startCall(next);
+      started = true;
+    }
+    if (started && !draining) {
+      scheduleDrain();
+    }
   }
 
   private void dropUnstarted(RpcStream s) {
@@ -417,20 +700,11 @@ public final class Connection extends ByteToMessageDecoder {
     if (paused.remove(s) && paused.isEmpty()) {
       channel.config().setAutoRead(true);
     }
-    if (active == s) {
-      active = null;
-      RpcStream next;
-      while ((next = waiting.poll()) != null) {
-        if (next.isTerminated()) {
-          dropUnstarted(next);
-          continue;
-        }
-        startCall(next);
-        if (!draining) {
-          scheduleDrain();
-        }
-        break;
-      }
+    if (client) {
+      activeClientStreams--;
+      startWaiting();
+    } else if (s instanceof ServerCall<?, ?>) {
+      activeServerStreams--;
     }
     if (closing) {
       closeIfIdle();
@@ -488,6 +762,25 @@ public final class Connection extends ByteToMessageDecoder {
   private void onFrame(ByteBuf in) {
     long sid = header.streamId;
     int len = header.length;
+    if (header.control && header.done && header.kind >= Kind.WINDOW_UPDATE
+        && header.kind <= Kind.PING) {
+      // braid extensions travel outside packet assembly: their message id is unconstrained
+      ByteBuf body = in.readSlice(len);
+      switch (header.kind) {
+        case Kind.SETTINGS -> onSettings(sid, body);
+        case Kind.WINDOW_UPDATE -> {
+          if (negotiated) {
+            onWindowUpdate(sid, dev.braid.wire.Settings.decodeWindowUpdate(body.nioBuffer()));
+          }
+        }
+        default -> {
+          if (negotiated) {
+            onPing(body);
+          }
+        }
+      }
+      return;
+    }
     RpcStream s = lastRouted != null && lastRouted.id == sid ? lastRouted : streams.get(sid);
     if (s == null) {
       s = unknownStream(sid);
@@ -501,14 +794,31 @@ public final class Connection extends ByteToMessageDecoder {
         len);
     if ((flags & PacketAssembly.DISCARDED_PARTIAL) != 0) {
       releasePartial(s);
+      returnCredit(s, s.partialBytes - s.partialCredited);
+      s.partialBytes = 0;
+      s.partialCredited = 0;
     }
+    boolean isMessage = header.kind == Kind.MESSAGE;
     if ((flags & PacketAssembly.COMPLETED) == 0) {
       if (s.partial == null) {
         s.partial = channel.alloc().compositeBuffer(64);
       }
       s.partial.addComponent(true, in.readRetainedSlice(len));
+      if (isMessage) {
+        s.partialBytes += len;
+        if (s.partialBytes > config.streamWindow() / 2) {
+          // a message larger than half the window: credit its frames as they arrive
+          returnCredit(s, s.partialBytes - s.partialCredited);
+          s.partialCredited = s.partialBytes;
+        }
+      }
       return;
     }
+    if (isMessage) {
+      s.arrivingCredit = (int) (s.partialBytes + len - s.partialCredited);
+    }
+    s.partialBytes = 0;
+    s.partialCredited = 0;
     ByteBuf data;
     if (s.partial != null) {
       s.partial.addComponent(true, in.readRetainedSlice(len));
@@ -581,7 +891,13 @@ public final class Connection extends ByteToMessageDecoder {
             throw new ProtocolException("InvokeMetadata on existing stream "
                 + Long.toUnsignedString(s.id));
           }
-          p.metadata = Metadata.of(InvokeMetadata.decode(data.nioBuffer()));
+          if (data.readableBytes() > config.maxMetadataSize()) {
+            p.refused = Status.of(Code.RESOURCE_EXHAUSTED, "metadata of "
+                + data.readableBytes() + " bytes exceeds the limit of "
+                + config.maxMetadataSize());
+          } else {
+            p.metadata = Metadata.of(InvokeMetadata.decode(data.nioBuffer()));
+          }
         } finally {
           data.release();
         }
@@ -630,11 +946,18 @@ public final class Connection extends ByteToMessageDecoder {
   private void invoke(PendingServerStream p, String name) {
     ServiceDefinition.Entry entry = methods.apply(name);
     Metadata md = p.metadata == null ? Metadata.EMPTY : p.metadata;
-    if (entry == null || closing) {
+    Status refuse = p.refused;
+    if (refuse == null && entry == null) {
+      refuse = Status.of(Code.UNIMPLEMENTED, "protocol error: unknown rpc: \"" + name + "\"");
+    } else if (refuse == null && closing) {
+      refuse = Status.of(Code.UNAVAILABLE, "server is shutting down");
+    } else if (refuse == null && activeServerStreams >= config.maxConcurrentStreams()) {
+      refuse = Status.of(Code.RESOURCE_EXHAUSTED, "too many concurrent streams (limit "
+          + config.maxConcurrentStreams() + ")");
+    }
+    if (refuse != null) {
       // Answer with an Error and forget the stream; late packets for it are dropped.
-      Status st = entry == null
-          ? Status.of(Code.UNIMPLEMENTED, "protocol error: unknown rpc: \"" + name + "\"")
-          : Status.of(Code.UNAVAILABLE, "server is shutting down");
+      Status st = refuse;
       p.answerError(st);
       streams.remove(p.id);
       lastRouted = null;
@@ -644,6 +967,8 @@ public final class Connection extends ByteToMessageDecoder {
     call.assembly.accept(Kind.INVOKE, false, true, p.assembly.messageId(), 0);
     call.registered = true;
     call.started = true;
+    call.sendWindow = negotiated ? peerStreamWindow : Long.MAX_VALUE;
+    activeServerStreams++;
     streams.put(p.id, call);
     lastRouted = call;
     call.start();
@@ -652,6 +977,7 @@ public final class Connection extends ByteToMessageDecoder {
   /** A server stream whose Invoke has not arrived yet: it may only carry metadata. */
   static final class PendingServerStream extends RpcStream {
     Metadata metadata;
+    Status refused;
 
     PendingServerStream(Connection conn, long id) {
       super(conn, id);

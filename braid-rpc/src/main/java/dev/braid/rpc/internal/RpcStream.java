@@ -53,7 +53,10 @@ abstract class RpcStream {
   private final ArrayDeque<ByteBuf> outbound = new ArrayDeque<>(4);
   private int outboundBytes;
   private ArrayDeque<ByteBuf> inbound;
+  /** Per queued message: the window credit to return when it is read. */
+  private ArrayDeque<Integer> inboundCredit;
   private int inboundBytes;
+  private int pendingCredit;
   /** Non-null once nothing more will be received: EOF_STATUS for a clean end. */
   private Status recvStatus;
   private boolean dropInbound;
@@ -67,6 +70,15 @@ abstract class RpcStream {
   boolean started;
   /** loop: some of this stream's bytes have been written. */
   boolean wroteAny;
+  /** loop: bytes of Message data the peer lets us send (negotiated flow control). */
+  long sendWindow = Long.MAX_VALUE;
+  /** loop: credit of the message now arriving, set by the connection before delivery. */
+  int arrivingCredit;
+  /** loop: bytes of the packet being assembled, and how many were credited early. */
+  long partialBytes;
+  long partialCredited;
+  /** loop: has queued Message data but no send window; a WindowUpdate requeues it. */
+  boolean windowBlocked;
   boolean finished;
   /** lock: over its receive cap, so the connection stopped reading the socket for it. */
   boolean overCap;
@@ -191,19 +203,70 @@ abstract class RpcStream {
       if (b != null) {
         int before = outboundBytes;
         outboundBytes -= b.readableBytes();
-        int threshold = conn.config.onReadyThreshold();
-        if (before >= threshold && outboundBytes < threshold) {
-          changed.signalAll();
-          if (onReady != null && blockedOnReady) {
-            blockedOnReady = false;
-            Runnable r = onReady;
-            callbackExecutor().execute(r);
-          }
-        }
+        wakeSendersIfReady(before);
       }
       return b;
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * Event loop, negotiated mode: the next single frame, or null if nothing is queued or the
+   * next frame is Message data and the send window is used up.
+   */
+  final ByteBuf pollFrame(dev.braid.wire.FrameHeader header) {
+    lock.lock();
+    try {
+      ByteBuf head = outbound.peek();
+      if (head == null) {
+        return null;
+      }
+      header.parse(head.nioBuffer(), Integer.MAX_VALUE);
+      if (header.kind == Kind.MESSAGE && header.length > 0 && sendWindow <= 0) {
+        return null;
+      }
+      if (header.kind == Kind.MESSAGE) {
+        sendWindow -= header.length;
+      }
+      int n = header.headerSize + header.length;
+      ByteBuf frame = n == head.readableBytes() ? outbound.poll() : head.readRetainedSlice(n);
+      int before = outboundBytes;
+      outboundBytes -= n;
+      wakeSendersIfReady(before);
+      return frame;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Event loop, negotiated mode: whether the next frame may be written now. */
+  final boolean canWriteFrame(dev.braid.wire.FrameHeader header) {
+    lock.lock();
+    try {
+      ByteBuf head = outbound.peek();
+      if (head == null) {
+        return false;
+      }
+      if (sendWindow > 0) {
+        return true;
+      }
+      header.parse(head.nioBuffer(), Integer.MAX_VALUE);
+      return header.kind != Kind.MESSAGE || header.length == 0;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Under the lock: wakes blocked senders and runs onReady if the stream turned ready. */
+  private void wakeSendersIfReady(int before) {
+    int threshold = conn.config.onReadyThreshold();
+    if (before >= threshold && outboundBytes < threshold) {
+      changed.signalAll();
+      if (onReady != null && blockedOnReady) {
+        blockedOnReady = false;
+        callbackExecutor().execute(onReady);
+      }
     }
   }
 
@@ -265,10 +328,13 @@ abstract class RpcStream {
       }
       if (inbound == null) {
         inbound = new ArrayDeque<>(4);
+        inboundCredit = new ArrayDeque<>(4);
       }
       inbound.add(data);
+      inboundCredit.add(arrivingCredit);
       inboundBytes += data.readableBytes();
-      if (inboundBytes > conn.config.streamBufferBytes() && !overCap) {
+      if (!conn.flowControlled() && inboundBytes > conn.config.streamBufferBytes()
+          && !overCap) {
         overCap = true;
         pause = true;
       }
@@ -279,6 +345,7 @@ abstract class RpcStream {
     if (pause) {
       conn.pauseReading(this);
     }
+    conn.unread(data.readableBytes());
   }
 
   /** Event loop: the peer half-closed. */
@@ -379,8 +446,10 @@ abstract class RpcStream {
     if (inbound != null) {
       ByteBuf b;
       while ((b = inbound.poll()) != null) {
+        conn.unread(-b.readableBytes());
         b.release();
       }
+      inboundCredit.clear();
       inboundBytes = 0;
     }
   }
@@ -392,6 +461,7 @@ abstract class RpcStream {
    */
   final ByteBuf takeMessage() throws StatusException {
     boolean resume = false;
+    int credit = 0;
     ByteBuf b;
     lock.lock();
     try {
@@ -406,6 +476,12 @@ abstract class RpcStream {
         throw recvStatus.asException();
       }
       inboundBytes -= b.readableBytes();
+      pendingCredit += inboundCredit.poll();
+      if (pendingCredit > 0 && (inbound.isEmpty()
+          || pendingCredit >= conn.config.streamWindow() / 4)) {
+        credit = pendingCredit;
+        pendingCredit = 0;
+      }
       if (overCap && inboundBytes <= conn.config.streamBufferBytes() / 2) {
         overCap = false;
         resume = true;
@@ -415,6 +491,10 @@ abstract class RpcStream {
     }
     if (resume) {
       conn.resumeReading(this);
+    }
+    conn.unread(-b.readableBytes());
+    if (credit > 0) {
+      conn.returnCredit(this, credit);
     }
     return b;
   }

@@ -96,6 +96,7 @@ final class ServerCall<Q, R> extends RpcStream implements ServerStream<Q, R> {
       super.handleMessage(data);
       return;
     }
+    conn.returnCredit(this, arrivingCredit);
     if (dispatched) {
       data.release(); // a unary call takes one request; DRPC servers ignore the rest
       return;
@@ -203,7 +204,7 @@ final class ServerCall<Q, R> extends RpcStream implements ServerStream<Q, R> {
       throw e;
     }
     long mid = reserveIds(2);
-    int split = conn.config.splitSize();
+    int split = conn.splitSize();
     ByteBuf buf = conn.alloc().buffer(FrameWriter.packetSize(id, mid, size, split)
         + FrameWriter.packetSize(id, mid + 1, 0, split));
     try {
@@ -247,8 +248,8 @@ final class ServerCall<Q, R> extends RpcStream implements ServerStream<Q, R> {
       byte[] body = ErrorBody.encode(status.code(), status.message());
       long mid = reserveIds(1);
       ByteBuf buf = conn.alloc().buffer(FrameWriter.packetSize(id, mid, body.length,
-          conn.config.splitSize()));
-      FrameWriter.writeBytes(buf, Kind.ERROR, id, mid, body, conn.config.splitSize());
+          conn.splitSize()));
+      FrameWriter.writeBytes(buf, Kind.ERROR, id, mid, body, conn.splitSize());
       queue(buf, true, true, status);
     } catch (StatusException e) {
       // terminated meanwhile: nothing to send
@@ -280,7 +281,7 @@ final class ServerCall<Q, R> extends RpcStream implements ServerStream<Q, R> {
     int size = checkedSize(message);
     awaitReady();
     long mid = reserveIds(1);
-    int split = conn.config.splitSize();
+    int split = conn.splitSize();
     ByteBuf buf = conn.alloc().buffer(FrameWriter.packetSize(id, mid, size, split));
     try {
       FrameWriter.writeMessage(buf, id, mid, method.responseEncoding(), message, size, split);

@@ -12,6 +12,6 @@ class UpstreamModeConformanceTest extends AbstractConformanceTest {
 
   @Override
   protected ClientConnection.Builder clientBuilder(String hostPort) {
-    return ClientConnection.builder(hostPort);
+    return ClientConnection.builder(hostPort).multiplexing(dev.braid.rpc.Multiplexing.OFF);
   }
 }
