@@ -80,7 +80,7 @@ final class CallCommand implements Callable<Integer> {
     }
     try {
       byte[] reply = conn.invoke(descriptor, data.bytes(), options);
-      out.println(HexFormat.of().formatHex(reply == null ? new byte[0] : reply));
+      out.println(HexFormat.of().formatHex(reply));
       out.flush();
       return 0;
     } catch (StatusException e) {

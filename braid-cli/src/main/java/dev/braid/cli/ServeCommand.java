@@ -58,7 +58,7 @@ final class ServeCommand implements Callable<Integer> {
 
     CountDownLatch closed = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
-      log.info("shutting down: letting calls in flight finish (at most {})", GRACE);
+      log.info("shutting down: letting calls in flight finish (at most {} s)", GRACE.toSeconds());
       server.close();
       log.info("stopped");
       closed.countDown();
