@@ -78,23 +78,40 @@ final class ServiceWriter {
     avoid.add("java");
     avoid.add("io");
     avoid.add("com");
-    Set<String> usedMethods = new HashSet<>(RESERVED_METHODS);
-    Set<String> usedConstants = new HashSet<>(Set.of("SERVICE_NAME", "SERVICE_DESCRIPTOR"));
+    // Natural names first: camelCase, keywords and reserved names escaped with "_".
+    List<String> natural = new ArrayList<>();
+    Set<String> naturalAsync = new HashSet<>();
     for (int i = 0; i < service.getMethodCount(); i++) {
       MethodDescriptorProto m = service.getMethod(i);
       String base = JavaNames.camelCase(m.getName(), false);
       if (base.isEmpty()) {
         base = "method" + i;
       }
-      if (JavaNames.KEYWORDS.contains(base)) {
+      while (JavaNames.KEYWORDS.contains(base) || RESERVED_METHODS.contains(base)) {
         base += "_";
       }
-      while (usedMethods.contains(base) || usedMethods.contains(base + "Async")
+      natural.add(base);
+      if (!m.getClientStreaming() && !m.getServerStreaming()) {
+        naturalAsync.add(base + "Async");
+      }
+    }
+    // Then, in declaration order: a name that is another unary method's xAsync, or that an
+    // earlier method already took, gets "_" appended (Get + GetAsync: get, getAsync_).
+    Set<String> usedMethods = new HashSet<>(RESERVED_METHODS);
+    Set<String> usedConstants = new HashSet<>(Set.of("SERVICE_NAME", "SERVICE_DESCRIPTOR"));
+    for (int i = 0; i < service.getMethodCount(); i++) {
+      MethodDescriptorProto m = service.getMethod(i);
+      boolean unary = !m.getClientStreaming() && !m.getServerStreaming();
+      String base = natural.get(i);
+      while (usedMethods.contains(base) || naturalAsync.contains(base)
+          || (unary && usedMethods.contains(base + "Async"))
           || usedConstants.contains(JavaNames.upperSnake(base) + "_METHOD")) {
         base += "_";
       }
       usedMethods.add(base);
-      usedMethods.add(base + "Async");
+      if (unary) {
+        usedMethods.add(base + "Async");
+      }
       String constant = JavaNames.upperSnake(base) + "_METHOD";
       usedConstants.add(constant);
       String req = names.messageClass(m.getInputType());
