@@ -37,7 +37,8 @@ import org.junit.jupiter.api.Timeout;
  * {@code drpcmux}) serving {@code braid.test.Echo}, every case on ONE connection: the four
  * call shapes, metadata, errors with codes, an unknown method, soft cancel mid-stream and a
  * deadline (each followed by more calls), 3 MiB messages, 1000 sequential calls and 16
- * threads sharing the connection. After every case the connection must still be open.
+ * threads sharing the connection. After every case the connection must still be open and
+ * must not have negotiated multiplexing (upstream DRPC ignores braid's announcement).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -65,8 +66,10 @@ class JavaClientToGoServerTest {
   }
 
   @AfterEach
-  void connectionStaysOpen() {
+  void connectionStaysOpenInUpstreamMode() {
     assertThat(conn.isOpen()).as("the one connection is still open").isTrue();
+    // storj.io/drpc ignores braid's announcement: no multiplexing, one stream at a time.
+    assertThat(conn.isNegotiated()).as("multiplexing negotiated with upstream Go").isFalse();
   }
 
   @Test
