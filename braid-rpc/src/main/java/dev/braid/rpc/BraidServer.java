@@ -68,8 +68,8 @@ public final class BraidServer implements AutoCloseable {
     }
     this.ownedExecutor = owned;
     this.gracePeriod = b.gracePeriod;
-    this.config = new ConnectionConfig(b.maxMessageSize, Math.min(b.splitSize,
-        b.maxMessageSize), ClientConnection.MUX_SPLIT, b.streamBufferBytes, b.streamWindow,
+    this.config = new ConnectionConfig(b.maxMessageSize, b.effectiveSplitSize(),
+        ClientConnection.MUX_SPLIT, b.streamBufferBytes, b.streamWindow,
         b.connectionBufferBytes, b.maxConcurrentStreams, b.maxMetadataSize,
         b.onReadyThreshold, Multiplexing.OFF, 0, executor, executor);
   }
@@ -187,33 +187,15 @@ public final class BraidServer implements AutoCloseable {
   }
 
   /** Builds a {@link BraidServer}; every setting is validated. */
-  public static final class Builder {
+  public static final class Builder extends TransportBuilder<Builder> {
     private InetSocketAddress listen = new InetSocketAddress("127.0.0.1", 0);
     private final Map<String, ServiceDefinition.Entry> methods = new HashMap<>();
     private Executor executor;
-    private int maxMessageSize = 4 << 20;
-    private int splitSize = 64 << 10;
-    private int streamBufferBytes = 1 << 20;
-    private int onReadyThreshold = 32 << 10;
     private Duration gracePeriod = Duration.ofSeconds(30);
-    private int streamWindow = 1 << 20;
-    private int connectionBufferBytes = 16 << 20;
     private int maxConcurrentStreams = 1024;
     private int maxMetadataSize = 64 << 10;
 
     private Builder() {}
-
-    /** Per-stream receive window announced to braid clients; default 1 MiB. */
-    public Builder streamWindow(int bytes) {
-      this.streamWindow = positive(bytes, "streamWindow");
-      return this;
-    }
-
-    /** Received-but-unread bytes per connection before reading pauses; 16 MiB. */
-    public Builder connectionBufferBytes(int bytes) {
-      this.connectionBufferBytes = positive(bytes, "connectionBufferBytes");
-      return this;
-    }
 
     /**
      * Streams one connection may run at once; default 1024. Excess streams are refused
@@ -275,30 +257,6 @@ public final class BraidServer implements AutoCloseable {
       return this;
     }
 
-    /** The largest message accepted or sent; default 4 MiB, as DRPC. */
-    public Builder maxMessageSize(int bytes) {
-      this.maxMessageSize = positive(bytes, "maxMessageSize");
-      return this;
-    }
-
-    /** The largest frame sent; default 64 KiB, as DRPC. */
-    public Builder splitSize(int bytes) {
-      this.splitSize = positive(bytes, "splitSize");
-      return this;
-    }
-
-    /** Unread received bytes per stream before reading pauses; default 1 MiB. */
-    public Builder streamBufferBytes(int bytes) {
-      this.streamBufferBytes = positive(bytes, "streamBufferBytes");
-      return this;
-    }
-
-    /** Queued bytes past which a stream's sends block; default 32 KiB. */
-    public Builder onReadyThreshold(int bytes) {
-      this.onReadyThreshold = positive(bytes, "onReadyThreshold");
-      return this;
-    }
-
     /** How long {@link BraidServer#close()} lets calls in flight finish; default 30 s. */
     public Builder gracePeriod(Duration grace) {
       if (grace.isNegative()) {
@@ -310,13 +268,6 @@ public final class BraidServer implements AutoCloseable {
 
     public BraidServer build() {
       return new BraidServer(this);
-    }
-
-    private static int positive(int v, String name) {
-      if (v <= 0) {
-        throw new IllegalArgumentException(name + " must be positive: " + v);
-      }
-      return v;
     }
   }
 }

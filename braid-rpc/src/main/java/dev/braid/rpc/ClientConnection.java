@@ -213,46 +213,16 @@ public final class ClientConnection implements AutoCloseable {
   }
 
   /** Builds and connects a {@link ClientConnection}; every setting is validated. */
-  public static final class Builder {
+  public static final class Builder extends TransportBuilder<Builder> {
     private final InetSocketAddress address;
-    private int maxMessageSize = 4 << 20;
-    private int splitSize = 64 << 10;
-    private int streamBufferBytes = 1 << 20;
-    private int onReadyThreshold = 32 << 10;
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Executor callbackExecutor = Resources.callbackExecutor();
     private boolean drpcHeader;
     private Multiplexing multiplexing = Multiplexing.NEGOTIATE;
-    private int streamWindow = 1 << 20;
-    private int connectionBufferBytes = 16 << 20;
     private Duration keepalive = Duration.ZERO;
 
     private Builder(InetSocketAddress address) {
       this.address = Objects.requireNonNull(address, "address");
-    }
-
-    /** The largest message sent or accepted; default 4 MiB, as DRPC. */
-    public Builder maxMessageSize(int bytes) {
-      this.maxMessageSize = positive(bytes, "maxMessageSize");
-      return this;
-    }
-
-    /** The largest frame sent; default 64 KiB, as DRPC. */
-    public Builder splitSize(int bytes) {
-      this.splitSize = positive(bytes, "splitSize");
-      return this;
-    }
-
-    /** Unread received bytes per stream before reading pauses; default 1 MiB. */
-    public Builder streamBufferBytes(int bytes) {
-      this.streamBufferBytes = positive(bytes, "streamBufferBytes");
-      return this;
-    }
-
-    /** Queued bytes past which a stream's sends block; default 32 KiB. */
-    public Builder onReadyThreshold(int bytes) {
-      this.onReadyThreshold = positive(bytes, "onReadyThreshold");
-      return this;
     }
 
     /** How long to wait for the TCP connection; default 10 s. */
@@ -280,18 +250,6 @@ public final class ClientConnection implements AutoCloseable {
       return this;
     }
 
-    /** Per-stream receive window announced to braid servers; default 1 MiB. */
-    public Builder streamWindow(int bytes) {
-      this.streamWindow = positive(bytes, "streamWindow");
-      return this;
-    }
-
-    /** Received-but-unread bytes across the connection before reading pauses; 16 MiB. */
-    public Builder connectionBufferBytes(int bytes) {
-      this.connectionBufferBytes = positive(bytes, "connectionBufferBytes");
-      return this;
-    }
-
     /**
      * Pings a braid server this often once negotiated, and closes the connection with
      * {@link Code#UNAVAILABLE} if a ping is not answered within the same time. Zero (the
@@ -313,10 +271,8 @@ public final class ClientConnection implements AutoCloseable {
 
     /** Connects, waiting at most the connect timeout. */
     public ClientConnection connect() throws IOException {
-      if (splitSize > maxMessageSize) {
-        splitSize = maxMessageSize;
-      }
-      ConnectionConfig config = new ConnectionConfig(maxMessageSize, splitSize, MUX_SPLIT,
+      ConnectionConfig config = new ConnectionConfig(maxMessageSize, effectiveSplitSize(),
+          MUX_SPLIT,
           streamBufferBytes, streamWindow, connectionBufferBytes, Integer.MAX_VALUE,
           Integer.MAX_VALUE, onReadyThreshold, multiplexing, keepalive.toMillis(),
           callbackExecutor, callbackExecutor);
@@ -346,13 +302,6 @@ public final class ClientConnection implements AutoCloseable {
         ch.writeAndFlush(Unpooled.wrappedBuffer(DRPC_HEADER));
       }
       return new ClientConnection(conn, ch, callbackExecutor);
-    }
-
-    private static int positive(int v, String name) {
-      if (v <= 0) {
-        throw new IllegalArgumentException(name + " must be positive: " + v);
-      }
-      return v;
     }
   }
 }

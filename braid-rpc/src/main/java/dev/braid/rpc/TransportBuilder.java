@@ -1,0 +1,72 @@
+package dev.braid.rpc;
+
+/**
+ * The transport settings clients and servers share, with their validation. Not public:
+ * {@link ClientConnection.Builder} and {@link BraidServer.Builder} expose these setters.
+ *
+ * @param <B> the concrete builder, returned by every setter
+ */
+abstract class TransportBuilder<B extends TransportBuilder<B>> {
+  int maxMessageSize = 4 << 20;
+  int splitSize = 64 << 10;
+  int streamBufferBytes = 1 << 20;
+  int onReadyThreshold = 32 << 10;
+  int streamWindow = 1 << 20;
+  int connectionBufferBytes = 16 << 20;
+
+  @SuppressWarnings("unchecked")
+  private B self() {
+    return (B) this;
+  }
+
+  /** The largest message sent or accepted; default 4 MiB, as DRPC. */
+  public B maxMessageSize(int bytes) {
+    this.maxMessageSize = positive(bytes, "maxMessageSize");
+    return self();
+  }
+
+  /** The largest frame sent; default 64 KiB, as DRPC. */
+  public B splitSize(int bytes) {
+    this.splitSize = positive(bytes, "splitSize");
+    return self();
+  }
+
+  /**
+   * Unread received bytes per stream before the connection stops reading the socket, when
+   * no flow control was negotiated; default 1 MiB.
+   */
+  public B streamBufferBytes(int bytes) {
+    this.streamBufferBytes = positive(bytes, "streamBufferBytes");
+    return self();
+  }
+
+  /** Queued outbound bytes past which a stream's sends block; default 32 KiB. */
+  public B onReadyThreshold(int bytes) {
+    this.onReadyThreshold = positive(bytes, "onReadyThreshold");
+    return self();
+  }
+
+  /** Per-stream receive window announced to braid peers; default 1 MiB. */
+  public B streamWindow(int bytes) {
+    this.streamWindow = positive(bytes, "streamWindow");
+    return self();
+  }
+
+  /** Received-but-unread bytes across a connection before reading pauses; 16 MiB. */
+  public B connectionBufferBytes(int bytes) {
+    this.connectionBufferBytes = positive(bytes, "connectionBufferBytes");
+    return self();
+  }
+
+  /** The frame size actually used: never above the message size. */
+  int effectiveSplitSize() {
+    return Math.min(splitSize, maxMessageSize);
+  }
+
+  static int positive(int v, String name) {
+    if (v <= 0) {
+      throw new IllegalArgumentException(name + " must be positive: " + v);
+    }
+    return v;
+  }
+}
