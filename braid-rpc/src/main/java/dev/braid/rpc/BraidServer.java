@@ -98,7 +98,8 @@ public final class BraidServer implements AutoCloseable {
         });
     ChannelFuture f = b.bind(listen).awaitUninterruptibly();
     if (!f.isSuccess()) {
-      throw new IOException("cannot listen on " + listen + ": " + f.cause(), f.cause());
+      throw new IOException("cannot listen on " + listen.getHostString() + ":"
+          + listen.getPort() + ": " + ClientConnection.rootMessage(f.cause()), f.cause());
     }
     serverChannel = f.channel();
     log.info("listening on {}", address());

@@ -212,6 +212,16 @@ public final class ClientConnection implements AutoCloseable {
     conn.closeFuture().join();
   }
 
+  /** The message of the innermost cause, without transport class names. */
+  static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String m = root.getMessage();
+    return m == null ? root.getClass().getSimpleName() : m;
+  }
+
   /** Builds and connects a {@link ClientConnection}; every setting is validated. */
   public static final class Builder extends TransportBuilder<Builder> {
     private final InetSocketAddress address;
@@ -295,7 +305,8 @@ public final class ClientConnection implements AutoCloseable {
         throw new IOException("interrupted while connecting to " + address, e);
       }
       if (!f.isSuccess()) {
-        throw new IOException("cannot connect to " + address + ": " + f.cause(), f.cause());
+        throw new IOException("cannot connect to " + address.getHostString() + ":"
+            + address.getPort() + ": " + rootMessage(f.cause()), f.cause());
       }
       Channel ch = f.channel();
       if (drpcHeader) {
