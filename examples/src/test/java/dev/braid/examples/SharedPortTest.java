@@ -134,6 +134,45 @@ class SharedPortTest {
   }
 
   @Test
+  void largeMessagesAndManyConnectionsCrossTheMux() throws Exception {
+    EchoServiceImpl impl = new EchoServiceImpl();
+    com.google.protobuf.ByteString big = com.google.protobuf.ByteString.copyFrom(
+        new java.util.Random(1).ints(3 << 20).collect(java.io.ByteArrayOutputStream::new,
+            (o, i) -> o.write(i), (a, b) -> a.writeBytes(b.toByteArray())).toByteArray());
+    try (SharedPortServer server = SharedPortServer.builder()
+        .addService(EchoBraid.bindService(impl))
+        .addGrpcService(new EchoBraid.GrpcAdapter(impl)).start()) {
+      for (int i = 0; i < 10; i++) {
+        try (ClientConnection conn = ClientConnection.builder("127.0.0.1:" + server.port())
+            .drpcMigrateHeader(true).connect()) {
+          EchoBraid.Client braid = EchoBraid.newClient(conn);
+          assertThat(braid.unary(req("n" + i)).getText()).isEqualTo("n" + i);
+          if (i == 0) {
+            assertThat(braid.unary(req("big").toBuilder().setPayload(big).build())
+                .getPayload()).isEqualTo(big);
+            try (ClientStream<EchoRequest, EchoResponse> s = braid.bidi()) {
+              for (int k = 0; k < 3; k++) {
+                s.send(req("b").toBuilder().setPayload(big).build());
+                assertThat(s.receive().getPayload()).isEqualTo(big);
+              }
+              s.closeSend();
+              assertThat(s.receive()).isNull();
+            }
+          }
+        }
+      }
+      ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+          .usePlaintext().build();
+      try {
+        assertThat(EchoGrpc.newBlockingStub(ch).unary(req("big").toBuilder().setPayload(big)
+            .build()).getPayload()).isEqualTo(big);
+      } finally {
+        ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
   void grpcDeadlinesAndCancellationReachTheHandler() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
     CompletableFuture<Long> cancelledAfter = new CompletableFuture<>();
