@@ -180,8 +180,10 @@ public final class GrpcServerBridge {
     }
 
     void start(UnaryHandler<Q, R> unary, StreamHandler<Q, R> stream) {
+      // gRPC reports cancellation (client cancel, deadline, broken connection) through
+      // onCancel; the call's Context is also cancelled when the call completes normally,
+      // so it is not listened to.
       call.request(1);
-      context.addListener(c -> cancel(), Runnable::run);
       executor.execute(context.wrap(() -> run(unary, stream)));
     }
 
@@ -360,7 +362,7 @@ public final class GrpcServerBridge {
 
     @Override
     public boolean isCancelled() {
-      return cancelled || context.isCancelled();
+      return cancelled;
     }
 
     @Override

@@ -254,6 +254,37 @@ class SharedPortTest {
   }
 
   @Test
+  void cancelListenersDoNotRunWhenACallCompletes() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger cancels = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicBoolean sawCancelled = new java.util.concurrent.atomic.AtomicBoolean();
+    EchoBraid.Service impl = new EchoBraid.Service() {
+      @Override
+      public EchoResponse unary(EchoRequest request, ServerContext context) {
+        context.onCancel(cancels::incrementAndGet);
+        sawCancelled.set(context.isCancelled());
+        assertThat(context.method()).isEqualTo("/braid.examples.echo.Echo/Unary");
+        assertThat(context.deadlineNanos()).isEqualTo(Long.MAX_VALUE);
+        return EchoResponse.newBuilder().setText(request.getText()).build();
+      }
+    };
+    try (SharedPortServer server = SharedPortServer.builder()
+        .addGrpcService(new EchoBraid.GrpcAdapter(impl)).start()) {
+      ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+          .usePlaintext().build();
+      try {
+        for (int i = 0; i < 5; i++) {
+          assertThat(EchoGrpc.newBlockingStub(ch).unary(req("ok")).getText()).isEqualTo("ok");
+        }
+        Thread.sleep(200);
+        assertThat(cancels.get()).isZero();
+        assertThat(sawCancelled.get()).isFalse();
+      } finally {
+        ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
   void listenMuxConsumesTheRoutedPrefixAndReplaysTheRest() throws Exception {
     // Two tiny echo-the-first-line backends tell which route a connection took.
     try (LineBackend a = new LineBackend("A"); LineBackend d = new LineBackend("D");
