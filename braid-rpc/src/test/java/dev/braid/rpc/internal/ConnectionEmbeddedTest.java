@@ -1,0 +1,313 @@
+package dev.braid.rpc.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.braid.rpc.CallOptions;
+import dev.braid.rpc.Code;
+import dev.braid.rpc.MethodDescriptor;
+import dev.braid.rpc.MethodType;
+import dev.braid.rpc.Multiplexing;
+import dev.braid.rpc.ServiceDefinition;
+import dev.braid.rpc.StatusException;
+import dev.braid.wire.ErrorBody;
+import dev.braid.wire.Frames;
+import dev.braid.wire.Kind;
+import dev.braid.wire.Packet;
+import dev.braid.wire.PacketReader;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine without sockets: bytes in, bytes out, on Netty's EmbeddedChannel, with
+ * handlers run directly. Known-answer vectors come from the DRPC reference notes.
+ */
+class ConnectionEmbeddedTest {
+  static final HexFormat HEX = HexFormat.ofDelimiter(" ");
+  static final MethodDescriptor<byte[], byte[]> METHOD1 =
+      MethodDescriptor.raw("/service.Service/Method1", MethodType.UNARY);
+  static final MethodDescriptor<byte[], byte[]> COOKIE =
+      MethodDescriptor.raw("/sesamestreet.CookieMonster/EatCookie", MethodType.UNARY);
+  static final MethodDescriptor<byte[], byte[]> BIDI =
+      MethodDescriptor.raw("/service.Service/Method4", MethodType.BIDI_STREAMING);
+
+  final AtomicReference<Map<String, String>> seenMetadata = new AtomicReference<>();
+  final CompletableFuture<Boolean> bidiCancelled = new CompletableFuture<>();
+
+  static ConnectionConfig config(Multiplexing mode) {
+    return config(mode, Runnable::run);
+  }
+
+  static ConnectionConfig config(Multiplexing mode, java.util.concurrent.Executor executor) {
+    return new ConnectionConfig(4 << 20, 64 << 10, 16 << 10, 1 << 20, 1 << 20, 16 << 20,
+        1024, 64 << 10, 32 << 10, mode, 0, executor, executor);
+  }
+
+  /** A server whose handlers run directly on the test thread (no blocking handlers). */
+  EmbeddedChannel server() {
+    return server(Runnable::run);
+  }
+
+  EmbeddedChannel server(java.util.concurrent.Executor executor) {
+    ServiceDefinition svc = ServiceDefinition.builder("service.Service")
+        .unary(METHOD1, (req, ctx) -> {
+          if (req.length == 2 && req[1] == 5) {
+            throw new StatusException(5, "test");
+          }
+          return req;
+        })
+        .unary(COOKIE, (req, ctx) -> {
+          seenMetadata.set(ctx.metadata().asMap());
+          return HEX.parseHex("0a 02 08 01");
+        })
+        .stream(BIDI, s -> {
+          s.onCancel(() -> bidiCancelled.complete(true));
+          byte[] m;
+          while ((m = s.receive()) != null) {
+            s.send(m);
+          }
+        })
+        .build();
+    Map<String, ServiceDefinition.Entry> methods = new java.util.HashMap<>();
+    svc.entries().forEach(e -> methods.put(e.method().fullName(), e));
+    return new EmbeddedChannel(Connection.server(config(Multiplexing.OFF, executor),
+        methods::get));
+  }
+
+  static void feed(EmbeddedChannel ch, String hex) {
+    ch.writeInbound(Unpooled.wrappedBuffer(HEX.parseHex(hex)));
+    ch.runPendingTasks();
+  }
+
+  static void feed(EmbeddedChannel ch, byte[] bytes) {
+    ch.writeInbound(Unpooled.wrappedBuffer(bytes));
+    ch.runPendingTasks();
+  }
+
+  static byte[] written(EmbeddedChannel ch) {
+    ch.runPendingTasks();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteBuf b;
+    while ((b = ch.readOutbound()) != null) {
+      out.writeBytes(ByteBufUtil.getBytes(b));
+      b.release();
+    }
+    return out.toByteArray();
+  }
+
+  /** Runs the channel's tasks until {@code n} bytes were written by handler threads. */
+  static byte[] awaitWritten(EmbeddedChannel ch, int n) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (out.size() < n && System.nanoTime() < deadline) {
+      out.writeBytes(written(ch));
+      Thread.onSpinWait();
+    }
+    return out.toByteArray();
+  }
+
+  static String hex(byte[] b) {
+    return HEX.formatHex(b);
+  }
+
+  @Test
+  void unaryCallOfTheReferenceIsAnsweredByteForByte() {
+    EmbeddedChannel ch = server();
+    feed(ch, "03 01 01 18 2f 73 65 72 76 69 63 65 2e 53 65 72 76 69 63 65 2f 4d 65 74 68 6f 64"
+        + " 31 05 01 02 02 08 01 0d 01 03 00");
+    assertThat(hex(written(ch))).isEqualTo("05 01 01 02 08 01 0d 01 02 00");
+    // the Go client's trailing Close for a finished stream is a late packet: ignored
+    feed(ch, "0b 01 04 00");
+    assertThat(written(ch)).isEmpty();
+    assertThat(ch.isOpen()).isTrue();
+    // the second call uses stream 2
+    feed(ch, "03 02 01 18 2f 73 65 72 76 69 63 65 2e 53 65 72 76 69 63 65 2f 4d 65 74 68 6f 64"
+        + " 31 05 02 02 02 08 01 0d 02 03 00");
+    assertThat(hex(written(ch))).isEqualTo("05 02 01 02 08 01 0d 02 02 00");
+  }
+
+  @Test
+  void metadataOfTheReferenceReachesTheHandler() {
+    EmbeddedChannel ch = server();
+    feed(ch, "0f 01 01 0e 0a 0c 0a 03 6b 65 79 12 05 76 61 6c 75 65"
+        + " 03 01 02 25 2f 73 65 73 61 6d 65 73 74 72 65 65 74 2e 43 6f 6f 6b 69 65"
+        + " 4d 6f 6e 73 74 65 72 2f 45 61 74 43 6f 6f 6b 69 65 05 01 03 02 08 01 0d 01 04 00");
+    assertThat(seenMetadata.get()).containsExactly(Map.entry("key", "value"));
+    assertThat(hex(written(ch))).isEqualTo("05 01 01 04 0a 02 08 01 0d 01 02 00");
+  }
+
+  @Test
+  void errorReplyOfTheReference() {
+    EmbeddedChannel ch = server();
+    feed(ch, "03 01 01 18 2f 73 65 72 76 69 63 65 2e 53 65 72 76 69 63 65 2f 4d 65 74 68 6f 64"
+        + " 31 05 01 02 02 08 05 0d 01 03 00");
+    assertThat(hex(written(ch)))
+        .isEqualTo("07 01 01 0c 00 00 00 00 00 00 00 05 74 65 73 74");
+  }
+
+  @Test
+  void unknownMethodIsAnsweredWithCode12AndTheConnectionStays() {
+    EmbeddedChannel ch = server();
+    byte[] invoke = Frames.encode(Packet.of(Kind.INVOKE, 1, 1, "/x".getBytes()), 0);
+    feed(ch, invoke);
+    PacketReader r = new PacketReader();
+    r.feed(written(ch));
+    Packet p = r.poll();
+    assertThat(p.kind()).isEqualTo(Kind.ERROR);
+    ErrorBody err = ErrorBody.decode(p.data());
+    assertThat(err.code()).isEqualTo(Code.UNIMPLEMENTED);
+    assertThat(err.message()).isEqualTo("protocol error: unknown rpc: \"/x\"");
+    feed(ch, "05 01 02 01 00 0d 01 03 00"); // the rest of that call: dropped
+    assertThat(ch.isOpen()).isTrue();
+  }
+
+  @Test
+  void softCancelOfTheReferenceEndsOnlyThatStream() throws Exception {
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newCachedThreadPool();
+    try {
+      softCancel(server(pool));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private void softCancel(EmbeddedChannel ch) throws Exception {
+    byte[] name = BIDI.fullName().getBytes();
+    feed(ch, Frames.encode(Packet.of(Kind.INVOKE, 1, 1, name), 0));
+    feed(ch, "05 01 02 01 61");
+    assertThat(hex(awaitWritten(ch, 5))).isEqualTo("05 01 01 01 61");
+    feed(ch, "89 01 03 00");
+    assertThat(bidiCancelled.get(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(written(ch)).as("nothing is sent back for a Cancel").isEmpty();
+    assertThat(ch.isOpen()).isTrue();
+    feed(ch, "03 02 01 18 2f 73 65 72 76 69 63 65 2e 53 65 72 76 69 63 65 2f 4d 65 74 68 6f 64"
+        + " 31 05 02 02 02 08 01 0d 02 03 00");
+    assertThat(hex(awaitWritten(ch, 10))).isEqualTo("05 02 01 02 08 01 0d 02 02 00");
+  }
+
+  @Test
+  void splitMessageIsAssembled() {
+    EmbeddedChannel ch = server();
+    byte[] body = new byte[70_000];
+    new java.util.Random(1).nextBytes(body);
+    ByteArrayOutputStream in = new ByteArrayOutputStream();
+    in.writeBytes(Frames.encode(Packet.of(Kind.INVOKE, 1, 1, METHOD1.fullName().getBytes()),
+        0));
+    byte[] msg = Frames.encode(Packet.of(Kind.MESSAGE, 1, 2, body), 64 << 10);
+    assertThat(hex(java.util.Arrays.copyOf(msg, 6))).isEqualTo("04 01 02 80 80 04");
+    in.writeBytes(msg);
+    in.writeBytes(Frames.encode(Packet.of(Kind.CLOSE_SEND, 1, 3, new byte[0]), 0));
+    byte[] all = in.toByteArray();
+    for (int i = 0; i < all.length; i += 1000) { // in small reads
+      feed(ch, java.util.Arrays.copyOfRange(all, i, Math.min(all.length, i + 1000)));
+    }
+    PacketReader r = new PacketReader();
+    r.feed(written(ch));
+    Packet reply = r.poll();
+    assertThat(reply.kind()).isEqualTo(Kind.MESSAGE);
+    assertThat(reply.data()).isEqualTo(body);
+  }
+
+  /** Each protocol violation closes the connection it happened on. */
+  @Test
+  void protocolViolationsCloseTheConnection() {
+    String invoke1 = "03 01 01 18 2f 73 65 72 76 69 63 65 2e 53 65 72 76 69 63 65 2f 4d 65 74"
+        + " 68 6f 64 31";
+    List<String> cases = new ArrayList<>(List.of(
+        "03 00 01 02 2f 78",                                   // stream 0
+        "05 07 01 01 00",                                      // Message for a new stream
+        invoke1 + " 04 01 02 01 00 07 01 02 01 00",            // kind change inside a packet
+        invoke1 + " 05 01 02 01 00 05 01 02 01 00",            // message id reused
+        invoke1 + " 05 01 00 01 00",                           // message id going backwards
+        invoke1 + " 03 01 02 02 2f 78",                        // Invoke on an existing stream
+        "0f 01 01 03 0a 05 0a",                                // undecodable metadata
+        invoke1 + " 15 01 02 00",                              // unknown kind 10 without control
+        "05 01 01 ff ff ff ff ff ff ff ff ff 7f",              // varint too long
+        "05 01 01 81 80 80 02"));                              // 4 MiB + 1 declared: at once
+    for (String c : cases) {
+      EmbeddedChannel ch = server();
+      feed(ch, c);
+      assertThat(ch.isOpen()).as("after %s", c).isFalse();
+    }
+  }
+
+  @Test
+  void unknownControlPacketsAreIgnored() {
+    EmbeddedChannel ch = server();
+    feed(ch, "03 01 01 18 2f 73 65 72 76 69 63 65 2e 53 65 72 76 69 63 65 2f 4d 65 74 68 6f 64"
+        + " 31 bf 01 02 01 00 05 01 03 02 08 01 0d 01 04 00"); // kind 31 + control
+    assertThat(hex(written(ch))).isEqualTo("05 01 01 02 08 01 0d 01 02 00");
+    assertThat(ch.isOpen()).isTrue();
+  }
+
+  @Test
+  void aFrameOfExactlyTheLimitIsAccepted() {
+    EmbeddedChannel ch = server();
+    byte[] body = new byte[4 << 20];
+    feed(ch, Frames.encode(Packet.of(Kind.INVOKE, 1, 1, METHOD1.fullName().getBytes()), 0));
+    feed(ch, Frames.encode(Packet.of(Kind.MESSAGE, 1, 2, body), 0));
+    feed(ch, "0d 01 03 00");
+    assertThat(ch.isOpen()).isTrue();
+    PacketReader r = new PacketReader();
+    r.feed(written(ch));
+    assertThat(r.poll().data()).hasSize(4 << 20);
+  }
+
+  // ------------------------------------------------------------ client side
+
+  @Test
+  void clientUnaryWritesTheReferenceSequenceInOneWrite() throws Exception {
+    Connection conn = Connection.client(config(Multiplexing.OFF));
+    EmbeddedChannel ch = new EmbeddedChannel(conn);
+    CompletableFuture<byte[]> f = ClientCalls.unary(conn, METHOD1, HEX.parseHex("08 01"),
+        CallOptions.DEFAULT);
+    ch.runPendingTasks();
+    ByteBuf first = ch.readOutbound();
+    assertThat(hex(ByteBufUtil.getBytes(first))).isEqualTo("03 01 01 18 2f 73 65 72 76 69 63"
+        + " 65 2e 53 65 72 76 69 63 65 2f 4d 65 74 68 6f 64 31 05 01 02 02 08 01 0d 01 03 00");
+    first.release();
+    ByteBuf second = ch.readOutbound();
+    assertThat(second).as("one buffer, one write").isNull();
+    feed(ch, "05 01 01 02 08 01 0d 01 02 00");
+    assertThat(f.getNow(null)).isEqualTo(HEX.parseHex("08 01"));
+    assertThat(written(ch)).as("CloseSend arrived with the reply: no Close").isEmpty();
+  }
+
+  @Test
+  void clientSendsCloseWhenTheReplyComesAlone() throws Exception {
+    Connection conn = Connection.client(config(Multiplexing.OFF));
+    EmbeddedChannel ch = new EmbeddedChannel(conn);
+    CompletableFuture<byte[]> f = ClientCalls.unary(conn, METHOD1, HEX.parseHex("08 01"),
+        CallOptions.DEFAULT);
+    written(ch);
+    feed(ch, "05 01 01 02 08 01");
+    assertThat(f.getNow(null)).isEqualTo(HEX.parseHex("08 01"));
+    assertThat(hex(written(ch))).isEqualTo("0b 01 04 00");
+  }
+
+  @Test
+  void clientAnnouncesBraidAfterTheFirstInvoke() throws Exception {
+    Connection conn = Connection.client(config(Multiplexing.NEGOTIATE));
+    EmbeddedChannel ch = new EmbeddedChannel(conn);
+    ClientCalls.unary(conn, METHOD1, HEX.parseHex("08 01"), CallOptions.DEFAULT);
+    PacketReader r = new PacketReader();
+    r.feed(written(ch));
+    List<Integer> kinds = new ArrayList<>();
+    Packet p;
+    while ((p = r.poll()) != null) {
+      kinds.add(p.kind());
+    }
+    assertThat(kinds).containsExactly(Kind.INVOKE, Kind.SETTINGS, Kind.MESSAGE,
+        Kind.CLOSE_SEND);
+  }
+}
