@@ -164,7 +164,7 @@ class CallCommandTest {
   @Test
   void missingDataHexExits2() {
     Cli.Result r = Cli.run("call", address, "/braid.test.Echo/Unary");
-    assertThat(r.err()).contains("Missing required option: '--data-hex=HEX'");
+    assertThat(r.err()).contains("give --data-hex");
     assertThat(r.exitCode()).isEqualTo(2);
   }
 
