@@ -30,6 +30,8 @@ final class ClientCall<Q, R> extends RpcStream implements ClientStream<Q, R> {
   final CompletableFuture<R> future;
   /** Event loop: a unary response arrived; Close is due unless CloseSend follows. */
   boolean responded;
+  /** Message data bytes in the opening buffer (the unary request), for flow control. */
+  int openingMessageBytes;
 
   ClientCall(Connection conn, long id, MethodDescriptor<Q, R> method, boolean unary) {
     super(conn, id);
@@ -80,6 +82,7 @@ final class ClientCall<Q, R> extends RpcStream implements ClientStream<Q, R> {
     int reqSize = 0;
     if (withRequest) {
       reqSize = checkedSize(method.requestEncoding(), request);
+      openingMessageBytes = reqSize;
     }
     byte[] settings = conn.announces(id) ? conn.settingsBody() : null;
     int packets = (md.isEmpty() ? 0 : 1) + 1 + (settings != null ? 1 : 0)
@@ -161,7 +164,7 @@ final class ClientCall<Q, R> extends RpcStream implements ClientStream<Q, R> {
       cancel(s);
       throw s.asException();
     }
-    queue(buf, false, false, null);
+    queue(buf, size, false, false, null);
   }
 
   @Override
@@ -231,7 +234,7 @@ final class ClientCall<Q, R> extends RpcStream implements ClientStream<Q, R> {
       super.handleMessage(data);
       return;
     }
-    conn.returnCredit(this, arrivingCredit);
+    // no credit to return: a unary response is the last message of its stream
     try {
       if (responded) {
         return; // a unary call takes one response; extra messages are ignored

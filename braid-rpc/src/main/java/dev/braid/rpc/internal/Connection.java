@@ -89,7 +89,8 @@ public final class Connection extends ByteToMessageDecoder {
   private ChannelHandlerContext ctx;
 
   // ---- event loop ----
-  private final Map<Long, RpcStream> streams = new HashMap<>();
+  private final io.netty.util.collection.LongObjectHashMap<RpcStream> streams =
+      new io.netty.util.collection.LongObjectHashMap<>();
   private RpcStream lastRouted;
   /** Server: the highest stream id seen. Client: the highest id started. */
   private long highestStreamId;
@@ -460,7 +461,7 @@ public final class Connection extends ByteToMessageDecoder {
       }
       call = new ClientCall<>(this, ++lastClientStreamId, method, unary);
       ByteBuf buf = opening.encode(call);
-      call.queue(buf, unary, false, null);
+      call.queue(buf, call.openingMessageBytes, unary, false, null);
     }
     return call;
   }
@@ -569,7 +570,7 @@ public final class Connection extends ByteToMessageDecoder {
 
   /** Negotiated mode: one frame of {@code s}, then {@code s} goes to the back of the line. */
   private boolean writeOneFrame(RpcStream s) {
-    ByteBuf f = s.pollFrame(writeHeader);
+    ByteBuf f = s.pollFrame(writeHeader, splitSize() + FrameHeader.MAX_SIZE);
     if (f == null) {
       if (s.hasOutbound()) {
         s.windowBlocked = true; // a WindowUpdate puts it back in line
@@ -737,12 +738,14 @@ public final class Connection extends ByteToMessageDecoder {
       return;
     }
     try {
-      while (in.isReadable()) {
-        ByteBuffer view = in.nioBuffer(in.readerIndex(), in.readableBytes());
+      // one view per read batch: frames are parsed in place, its position kept in step
+      ByteBuffer view = in.nioBuffer(in.readerIndex(), in.readableBytes());
+      while (in.isReadable() && !failed) {
         FrameHeader.Result r = header.parse(view, config.maxMessageSize());
         if (r != FrameHeader.Result.COMPLETE) {
           return;
         }
+        view.position(view.position() + header.headerSize + header.length);
         in.skipBytes(header.headerSize);
         onFrame(in);
       }

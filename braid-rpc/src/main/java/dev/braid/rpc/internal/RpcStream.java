@@ -51,6 +51,10 @@ abstract class RpcStream {
   /** Why the stream terminated, for local senders; null while open or after a clean end. */
   Status sendStatus;
   private final ArrayDeque<ByteBuf> outbound = new ArrayDeque<>(4);
+  /** Message data bytes still unwritten in each queued buffer, in queue order. */
+  private int[] outboundData = new int[4];
+  private int dataHead;
+  private int dataCount;
   private int outboundBytes;
   private ArrayDeque<ByteBuf> inbound;
   /** Per queued message: the window credit to return when it is read. */
@@ -147,16 +151,15 @@ abstract class RpcStream {
    *
    * @throws StatusException if the stream terminated meanwhile (the frames are released)
    */
-  final void queue(ByteBuf frames, boolean closesSend, boolean terminal, Status status)
-      throws StatusException {
+  final void queue(ByteBuf frames, int messageBytes, boolean closesSend, boolean terminal,
+      Status status) throws StatusException {
     lock.lock();
     try {
       if (terminated) {
         frames.release();
         throw sendStatusOrDefault().asException();
       }
-      outbound.add(frames);
-      outboundBytes += frames.readableBytes();
+      addOutbound(frames, messageBytes);
       if (closesSend) {
         sendClosed = true;
         if (peerSendClosed) {
@@ -186,7 +189,7 @@ abstract class RpcStream {
       long mid = ++lastSentId;
       ByteBuf buf = conn.alloc().buffer(FrameWriter.packetSize(id, mid, 0, 0));
       FrameWriter.writeEmpty(buf, kind, control, id, mid);
-      queue(buf, closesSend, terminal, status);
+      queue(buf, 0, closesSend, terminal, status);
       return true;
     } catch (StatusException e) {
       return false;
@@ -195,11 +198,46 @@ abstract class RpcStream {
     }
   }
 
+  /** Under the lock: appends a buffer holding {@code messageBytes} of Message data. */
+  private void addOutbound(ByteBuf b, int messageBytes) {
+    if (dataCount == outboundData.length) {
+      int[] grown = new int[outboundData.length * 2];
+      for (int i = 0; i < dataCount; i++) {
+        grown[i] = outboundData[(dataHead + i) % outboundData.length];
+      }
+      outboundData = grown;
+      dataHead = 0;
+    }
+    outboundData[(dataHead + dataCount) % outboundData.length] = messageBytes;
+    dataCount++;
+    outbound.add(b);
+    outboundBytes += b.readableBytes();
+  }
+
+  /** Under the lock: removes the head buffer's bookkeeping; returns the buffer. */
+  private ByteBuf removeOutbound() {
+    ByteBuf b = outbound.poll();
+    if (b != null) {
+      dataHead = (dataHead + 1) % outboundData.length;
+      dataCount--;
+    }
+    return b;
+  }
+
+  /** Under the lock: drops every queued buffer. */
+  private void clearOutbound() {
+    ByteBuf b;
+    while ((b = removeOutbound()) != null) {
+      b.release();
+    }
+    outboundBytes = 0;
+  }
+
   /** Event loop: the next queued buffer, or null. Wakes blocked senders. */
   final ByteBuf pollOutbound() {
     lock.lock();
     try {
-      ByteBuf b = outbound.poll();
+      ByteBuf b = removeOutbound();
       if (b != null) {
         int before = outboundBytes;
         outboundBytes -= b.readableBytes();
@@ -215,44 +253,40 @@ abstract class RpcStream {
    * Event loop, negotiated mode: the next single frame, or null if nothing is queued or the
    * next frame is Message data and the send window is used up.
    */
-  final ByteBuf pollFrame(dev.braid.wire.FrameHeader header) {
+  final ByteBuf pollFrame(dev.braid.wire.FrameHeader header, int smallBuffer) {
     lock.lock();
     try {
       ByteBuf head = outbound.peek();
       if (head == null) {
         return null;
       }
-      header.parse(head.nioBuffer(), Integer.MAX_VALUE);
-      if (header.kind == Kind.MESSAGE && header.length > 0 && sendWindow <= 0) {
+      int data = outboundData[dataHead];
+      if (data > 0 && sendWindow <= 0) {
         return null;
       }
-      if (header.kind == Kind.MESSAGE) {
-        sendWindow -= header.length;
-      }
-      int n = header.headerSize + header.length;
-      ByteBuf frame = n == head.readableBytes() ? outbound.poll() : head.readRetainedSlice(n);
       int before = outboundBytes;
-      outboundBytes -= n;
+      ByteBuf out;
+      if (head.readableBytes() <= smallBuffer) {
+        // small enough to go whole: no frame parsing, one write
+        out = removeOutbound();
+        if (sendWindow != Long.MAX_VALUE) {
+          sendWindow -= data;
+        }
+        outboundBytes -= out.readableBytes();
+      } else {
+        header.parse(head.nioBuffer(), Integer.MAX_VALUE);
+        int n = header.headerSize + header.length;
+        if (header.kind == Kind.MESSAGE) {
+          if (sendWindow != Long.MAX_VALUE) {
+            sendWindow -= header.length;
+          }
+          outboundData[dataHead] = data - header.length;
+        }
+        out = n == head.readableBytes() ? removeOutbound() : head.readRetainedSlice(n);
+        outboundBytes -= n;
+      }
       wakeSendersIfReady(before);
-      return frame;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Event loop, negotiated mode: whether the next frame may be written now. */
-  final boolean canWriteFrame(dev.braid.wire.FrameHeader header) {
-    lock.lock();
-    try {
-      ByteBuf head = outbound.peek();
-      if (head == null) {
-        return false;
-      }
-      if (sendWindow > 0) {
-        return true;
-      }
-      header.parse(head.nioBuffer(), Integer.MAX_VALUE);
-      return header.kind != Kind.MESSAGE || header.length == 0;
+      return out;
     } finally {
       lock.unlock();
     }
@@ -381,11 +415,7 @@ abstract class RpcStream {
       if (sendStatus == null) {
         sendStatus = status;
       }
-      ByteBuf b;
-      while ((b = outbound.poll()) != null) {
-        b.release();
-      }
-      outboundBytes = 0;
+      clearOutbound();
       if (dropReceived) {
         releaseInbound();
       }
@@ -407,17 +437,12 @@ abstract class RpcStream {
       if (terminated) {
         return false;
       }
-      ByteBuf b;
-      while ((b = outbound.poll()) != null) {
-        b.release();
-      }
-      outboundBytes = 0;
+      clearOutbound();
       releaseInbound();
       long mid = ++lastSentId;
       ByteBuf buf = conn.alloc().buffer(FrameWriter.packetSize(id, mid, 0, 0));
       FrameWriter.writeEmpty(buf, Kind.CANCEL, true, id, mid);
-      outbound.add(buf);
-      outboundBytes = buf.readableBytes();
+      addOutbound(buf, 0);
       terminated = true;
       sendClosed = true;
       sendStatus = status;
@@ -477,8 +502,7 @@ abstract class RpcStream {
       }
       inboundBytes -= b.readableBytes();
       pendingCredit += inboundCredit.poll();
-      if (pendingCredit > 0 && (inbound.isEmpty()
-          || pendingCredit >= conn.config.streamWindow() / 4)) {
+      if (pendingCredit >= conn.config.streamWindow() / 4) {
         credit = pendingCredit;
         pendingCredit = 0;
       }

@@ -96,7 +96,7 @@ final class ServerCall<Q, R> extends RpcStream implements ServerStream<Q, R> {
       super.handleMessage(data);
       return;
     }
-    conn.returnCredit(this, arrivingCredit);
+    // no credit to return: a unary request is the last message of its stream
     if (dispatched) {
       data.release(); // a unary call takes one request; DRPC servers ignore the rest
       return;
@@ -215,7 +215,7 @@ final class ServerCall<Q, R> extends RpcStream implements ServerStream<Q, R> {
       finish(Status.of(Code.INTERNAL, "failed to encode the response: " + e, e));
       return;
     }
-    queue(buf, true, false, null);
+    queue(buf, size, true, false, null);
   }
 
   private int checkedSize(R message) throws StatusException {
@@ -250,7 +250,7 @@ final class ServerCall<Q, R> extends RpcStream implements ServerStream<Q, R> {
       ByteBuf buf = conn.alloc().buffer(FrameWriter.packetSize(id, mid, body.length,
           conn.splitSize()));
       FrameWriter.writeBytes(buf, Kind.ERROR, id, mid, body, conn.splitSize());
-      queue(buf, true, true, status);
+      queue(buf, 0, true, true, status);
     } catch (StatusException e) {
       // terminated meanwhile: nothing to send
     } finally {
@@ -289,7 +289,7 @@ final class ServerCall<Q, R> extends RpcStream implements ServerStream<Q, R> {
       buf.release();
       throw Status.of(Code.INTERNAL, "failed to encode the response: " + e, e).asException();
     }
-    queue(buf, false, false, null);
+    queue(buf, size, false, false, null);
   }
 
   @Override

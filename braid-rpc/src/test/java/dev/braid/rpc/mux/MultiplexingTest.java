@@ -201,7 +201,11 @@ class MultiplexingTest {
     assertThat(a.receive()).containsExactly(1);
     assertThat(b.receive()).containsExactly(2);
     ClientStream<byte[], byte[]> third = c.newStream(EchoService.BLOCK);
-    third.send(new byte[] {3});
+    try {
+      third.send(new byte[] {3});
+    } catch (StatusException refusedAlready) {
+      assertThat(refusedAlready.code()).isEqualTo(Code.RESOURCE_EXHAUSTED);
+    }
     assertThatThrownBy(third::receive).isInstanceOfSatisfying(StatusException.class, e -> {
       assertThat(e.code()).isEqualTo(Code.RESOURCE_EXHAUSTED);
       assertThat(e.status().message()).contains("concurrent streams");
