@@ -36,13 +36,24 @@ final class ClientCall<Q, R> extends RpcStream implements ClientStream<Q, R> {
   ClientCall(Connection conn, long id, MethodDescriptor<Q, R> method, boolean unary) {
     super(conn, id);
     this.method = method;
-    this.future = unary ? new CompletableFuture<>() : null;
-    if (future != null) {
-      future.whenComplete((r, t) -> {
-        if (t instanceof java.util.concurrent.CancellationException) {
-          cancel(); // the caller cancelled the future: cancel the call
-        }
-      });
+    this.future = unary ? new CallFuture<>(this) : null;
+  }
+
+  /** A unary call's future: cancelling it cancels the call. */
+  private static final class CallFuture<R> extends CompletableFuture<R> {
+    private final ClientCall<?, R> call;
+
+    CallFuture(ClientCall<?, R> call) {
+      this.call = call;
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      boolean cancelled = super.cancel(mayInterruptIfRunning);
+      if (cancelled) {
+        call.cancel();
+      }
+      return cancelled;
     }
   }
 
@@ -169,8 +180,7 @@ final class ClientCall<Q, R> extends RpcStream implements ClientStream<Q, R> {
 
   @Override
   public void closeSend() throws StatusException {
-    lock.lock();
-    try {
+    synchronized (this) {
       if (sendClosed && !terminated) {
         return;
       }
@@ -181,8 +191,6 @@ final class ClientCall<Q, R> extends RpcStream implements ClientStream<Q, R> {
         return;
       }
       sendEmpty(Kind.CLOSE_SEND, false, true, false, null);
-    } finally {
-      lock.unlock();
     }
   }
 
@@ -201,7 +209,7 @@ final class ClientCall<Q, R> extends RpcStream implements ClientStream<Q, R> {
 
   private R decode(ByteBuf b) throws StatusException {
     try {
-      return method.responseEncoding().decode(b.nioBuffer());
+      return FrameWriter.decode(method.responseEncoding(), b);
     } catch (Exception e) {
       Status s = Status.of(Code.INTERNAL, "failed to decode the response: " + e, e);
       cancel(s);
@@ -242,7 +250,7 @@ final class ClientCall<Q, R> extends RpcStream implements ClientStream<Q, R> {
       responded = true;
       R value;
       try {
-        value = method.responseEncoding().decode(data.nioBuffer());
+        value = FrameWriter.decode(method.responseEncoding(), data);
       } catch (Exception e) {
         Status s = Status.of(Code.INTERNAL, "failed to decode the response: " + e, e);
         cancel(s);

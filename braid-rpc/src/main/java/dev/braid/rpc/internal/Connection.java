@@ -785,6 +785,15 @@ public final class Connection extends ByteToMessageDecoder {
       return;
     }
     RpcStream s = lastRouted != null && lastRouted.id == sid ? lastRouted : streams.get(sid);
+    if (s == null && !client && header.kind == Kind.INVOKE && header.done && !header.control
+        && Long.compareUnsigned(sid, highestStreamId) > 0 && header.messageId != 0) {
+      // the common case: a new stream opens with a whole Invoke and no metadata
+      highestStreamId = sid;
+      String name = in.toString(in.readerIndex(), len, StandardCharsets.UTF_8);
+      in.skipBytes(len);
+      invoke(sid, header.messageId, null, null, name);
+      return;
+    }
     if (s == null) {
       s = unknownStream(sid);
       if (s == null) {
@@ -886,7 +895,7 @@ public final class Connection extends ByteToMessageDecoder {
           throw new ProtocolException("invoke on existing stream "
               + Long.toUnsignedString(s.id));
         }
-        invoke(p, name);
+        invoke(p.id, p.assembly.messageId(), p.metadata, p.refused, name);
       }
       case Kind.INVOKE_METADATA -> {
         try {
@@ -946,10 +955,11 @@ public final class Connection extends ByteToMessageDecoder {
     }
   }
 
-  private void invoke(PendingServerStream p, String name) {
+  /** A complete Invoke for stream {@code sid}: start the call or answer with an Error. */
+  private void invoke(long sid, long invokeId, Metadata metadata, Status refused, String name) {
     ServiceDefinition.Entry entry = methods.apply(name);
-    Metadata md = p.metadata == null ? Metadata.EMPTY : p.metadata;
-    Status refuse = p.refused;
+    Metadata md = metadata == null ? Metadata.EMPTY : metadata;
+    Status refuse = refused;
     if (refuse == null && entry == null) {
       refuse = Status.of(Code.UNIMPLEMENTED, "protocol error: unknown rpc: \"" + name + "\"");
     } else if (refuse == null && closing) {
@@ -960,19 +970,18 @@ public final class Connection extends ByteToMessageDecoder {
     }
     if (refuse != null) {
       // Answer with an Error and forget the stream; late packets for it are dropped.
-      Status st = refuse;
-      p.answerError(st);
-      streams.remove(p.id);
+      answerError(sid, refuse);
+      streams.remove(sid);
       lastRouted = null;
       return;
     }
-    ServerCall<?, ?> call = new ServerCall<>(this, p.id, entry, md);
-    call.assembly.accept(Kind.INVOKE, false, true, p.assembly.messageId(), 0);
+    ServerCall<?, ?> call = new ServerCall<>(this, sid, entry, md);
+    call.assembly.accept(Kind.INVOKE, false, true, invokeId, 0);
     call.registered = true;
     call.started = true;
     call.sendWindow = negotiated ? peerStreamWindow : Long.MAX_VALUE;
     activeServerStreams++;
-    streams.put(p.id, call);
+    streams.put(sid, call);
     lastRouted = call;
     call.start();
   }
@@ -998,11 +1007,13 @@ public final class Connection extends ByteToMessageDecoder {
       return conn.config.handlerExecutor();
     }
 
-    void answerError(Status st) {
-      byte[] body = ErrorBody.encode(st.code(), st.message());
-      ByteBuf buf = conn.alloc().buffer(body.length + FrameHeader.MAX_SIZE);
-      FrameWriter.writeBytes(buf, Kind.ERROR, id, 1, body, 0);
-      conn.ctx.writeAndFlush(buf, conn.ctx.voidPromise());
-    }
+  }
+
+  /** Answers a stream that never became a call with one Error packet (message id 1). */
+  private void answerError(long sid, Status st) {
+    byte[] body = ErrorBody.encode(st.code(), st.message());
+    ByteBuf buf = alloc().buffer(body.length + FrameHeader.MAX_SIZE);
+    FrameWriter.writeBytes(buf, Kind.ERROR, sid, 1, body, 0);
+    ctx.writeAndFlush(buf, ctx.voidPromise());
   }
 }

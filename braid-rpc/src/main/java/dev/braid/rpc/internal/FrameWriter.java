@@ -73,6 +73,10 @@ final class FrameWriter {
   }
 
   private static <T> void encodeInto(ByteBuf out, Encoding<T> encoding, T message, int size) {
+    if (encoding == Encoding.RawBytes.INSTANCE) {
+      out.writeBytes((byte[]) message); // no ByteBuffer view needed
+      return;
+    }
     int at = out.writerIndex();
     out.ensureWritable(size);
     ByteBuffer dst = out.nioBuffer(at, size);
@@ -86,6 +90,15 @@ final class FrameWriter {
       throw new IllegalStateException("encoding wrote " + written
           + " bytes but announced " + expected);
     }
+  }
+
+  /** Decodes a received message; raw bytes are copied out without a ByteBuffer view. */
+  @SuppressWarnings("unchecked")
+  static <T> T decode(Encoding<T> encoding, ByteBuf data) throws Exception {
+    if (encoding == Encoding.RawBytes.INSTANCE) {
+      return (T) io.netty.buffer.ByteBufUtil.getBytes(data);
+    }
+    return encoding.decode(data.nioBuffer());
   }
 
   /** The size of a varint, re-exported for callers sizing buffers. */

@@ -11,8 +11,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One DRPC stream on a {@link Connection}, client or server side.
@@ -29,7 +27,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * dropped as late packets.
  *
  * <h2>Threading</h2>
- * Fields marked <em>lock</em> are guarded by {@link #lock} and shared between the event
+ * Fields marked <em>lock</em> are guarded by this stream's monitor (users must not
+ * synchronize on stream objects) and shared between the event
  * loop and user threads (one sender and one receiver at a time). Fields marked
  * <em>loop</em> belong to the connection's event loop. Packet ids are reserved and packets
  * queued under the lock, so a stream's packets reach the connection in id order; once the
@@ -38,8 +37,6 @@ import java.util.concurrent.locks.ReentrantLock;
 abstract class RpcStream {
   final Connection conn;
   final long id;
-  final ReentrantLock lock = new ReentrantLock();
-  final Condition changed = lock.newCondition();
   /** Set while the stream sits in the connection's wakeup queue or write rotation. */
   final AtomicBoolean scheduled = new AtomicBoolean();
 
@@ -107,14 +104,11 @@ abstract class RpcStream {
 
   /** Reserves {@code n} consecutive message ids; fails if nothing may be sent any more. */
   final long reserveIds(int n) throws StatusException {
-    lock.lock();
-    try {
+    synchronized (this) {
       checkCanSend();
       long first = lastSentId + 1;
       lastSentId += n;
       return first;
-    } finally {
-      lock.unlock();
     }
   }
 
@@ -134,14 +128,15 @@ abstract class RpcStream {
 
   /** Blocks while too many bytes are queued for sending. */
   final void awaitReady() throws StatusException {
-    lock.lock();
-    try {
+    synchronized (this) {
+      boolean interrupted = false;
       while (outboundBytes >= conn.config.onReadyThreshold() && !terminated) {
-        changed.awaitUninterruptibly();
+        interrupted |= awaitChange();
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
       checkCanSend();
-    } finally {
-      lock.unlock();
     }
   }
 
@@ -153,8 +148,7 @@ abstract class RpcStream {
    */
   final void queue(ByteBuf frames, int messageBytes, boolean closesSend, boolean terminal,
       Status status) throws StatusException {
-    lock.lock();
-    try {
+    synchronized (this) {
       if (terminated) {
         frames.release();
         throw sendStatusOrDefault().asException();
@@ -172,8 +166,6 @@ abstract class RpcStream {
         sendStatus = status;
         endReceive(status);
       }
-    } finally {
-      lock.unlock();
     }
     conn.wakeup(this);
   }
@@ -181,20 +173,19 @@ abstract class RpcStream {
   /** Sends an empty control or terminal packet (CloseSend, Cancel, Close), if still open. */
   final boolean sendEmpty(int kind, boolean control, boolean closesSend, boolean terminal,
       Status status) {
-    lock.lock();
-    try {
-      if (terminated || (closesSend && sendClosed)) {
+    synchronized (this) {
+      try {
+        if (terminated || (closesSend && sendClosed)) {
+          return false;
+        }
+        long mid = ++lastSentId;
+        ByteBuf buf = conn.alloc().buffer(FrameWriter.packetSize(id, mid, 0, 0));
+        FrameWriter.writeEmpty(buf, kind, control, id, mid);
+        queue(buf, 0, closesSend, terminal, status);
+        return true;
+      } catch (StatusException e) {
         return false;
       }
-      long mid = ++lastSentId;
-      ByteBuf buf = conn.alloc().buffer(FrameWriter.packetSize(id, mid, 0, 0));
-      FrameWriter.writeEmpty(buf, kind, control, id, mid);
-      queue(buf, 0, closesSend, terminal, status);
-      return true;
-    } catch (StatusException e) {
-      return false;
-    } finally {
-      lock.unlock();
     }
   }
 
@@ -235,8 +226,7 @@ abstract class RpcStream {
 
   /** Event loop: the next queued buffer, or null. Wakes blocked senders. */
   final ByteBuf pollOutbound() {
-    lock.lock();
-    try {
+    synchronized (this) {
       ByteBuf b = removeOutbound();
       if (b != null) {
         int before = outboundBytes;
@@ -244,8 +234,6 @@ abstract class RpcStream {
         wakeSendersIfReady(before);
       }
       return b;
-    } finally {
-      lock.unlock();
     }
   }
 
@@ -254,8 +242,7 @@ abstract class RpcStream {
    * next frame is Message data and the send window is used up.
    */
   final ByteBuf pollFrame(dev.braid.wire.FrameHeader header, int smallBuffer) {
-    lock.lock();
-    try {
+    synchronized (this) {
       ByteBuf head = outbound.peek();
       if (head == null) {
         return null;
@@ -287,8 +274,6 @@ abstract class RpcStream {
       }
       wakeSendersIfReady(before);
       return out;
-    } finally {
-      lock.unlock();
     }
   }
 
@@ -296,7 +281,7 @@ abstract class RpcStream {
   private void wakeSendersIfReady(int before) {
     int threshold = conn.config.onReadyThreshold();
     if (before >= threshold && outboundBytes < threshold) {
-      changed.signalAll();
+      notifyAll();
       if (onReady != null && blockedOnReady) {
         blockedOnReady = false;
         callbackExecutor().execute(onReady);
@@ -305,34 +290,25 @@ abstract class RpcStream {
   }
 
   final boolean hasOutbound() {
-    lock.lock();
-    try {
+    synchronized (this) {
       return !outbound.isEmpty();
-    } finally {
-      lock.unlock();
     }
   }
 
   public boolean isReady() {
-    lock.lock();
-    try {
+    synchronized (this) {
       boolean ready = !terminated && !sendClosed
           && outboundBytes < conn.config.onReadyThreshold();
       if (!ready) {
         blockedOnReady = true;
       }
       return ready;
-    } finally {
-      lock.unlock();
     }
   }
 
   public void setOnReady(Runnable callback) {
-    lock.lock();
-    try {
+    synchronized (this) {
       onReady = callback;
-    } finally {
-      lock.unlock();
     }
   }
 
@@ -341,11 +317,8 @@ abstract class RpcStream {
    * the handler's final packet queued) and everything queued written.
    */
   final boolean finishable() {
-    lock.lock();
-    try {
+    synchronized (this) {
       return outbound.isEmpty() && (terminated || (!isClient() && sendClosed));
-    } finally {
-      lock.unlock();
     }
   }
 
@@ -354,8 +327,7 @@ abstract class RpcStream {
   /** Event loop: a Message packet arrived. Takes ownership of {@code data}. */
   void handleMessage(ByteBuf data) {
     boolean pause = false;
-    lock.lock();
-    try {
+    synchronized (this) {
       if (recvStatus != null || dropInbound) {
         data.release();
         return;
@@ -372,9 +344,7 @@ abstract class RpcStream {
         overCap = true;
         pause = true;
       }
-      changed.signalAll();
-    } finally {
-      lock.unlock();
+      notifyAll();
     }
     if (pause) {
       conn.pauseReading(this);
@@ -384,15 +354,12 @@ abstract class RpcStream {
 
   /** Event loop: the peer half-closed. */
   void handlePeerCloseSend() {
-    lock.lock();
-    try {
+    synchronized (this) {
       peerSendClosed = true;
       endReceive(EOF_STATUS);
       if (sendClosed) {
         terminated = true;
       }
-    } finally {
-      lock.unlock();
     }
   }
 
@@ -404,8 +371,7 @@ abstract class RpcStream {
    * @return whether this call terminated the stream
    */
   boolean terminate(Status status, Status receiveStatus, boolean dropReceived) {
-    lock.lock();
-    try {
+    synchronized (this) {
       if (terminated && recvStatus != null) {
         return false;
       }
@@ -420,10 +386,8 @@ abstract class RpcStream {
         releaseInbound();
       }
       endReceive(receiveStatus);
-      changed.signalAll();
+      notifyAll();
       return !was;
-    } finally {
-      lock.unlock();
     }
   }
 
@@ -432,8 +396,7 @@ abstract class RpcStream {
    * stream has started and is still open, queues a Cancel packet for the peer.
    */
   final boolean cancelLocally(Status status) {
-    lock.lock();
-    try {
+    synchronized (this) {
       if (terminated) {
         return false;
       }
@@ -447,9 +410,7 @@ abstract class RpcStream {
       sendClosed = true;
       sendStatus = status;
       endReceive(status);
-      changed.signalAll();
-    } finally {
-      lock.unlock();
+      notifyAll();
     }
     conn.wakeup(this);
     onCancelled(status);
@@ -462,7 +423,7 @@ abstract class RpcStream {
   private void endReceive(Status status) {
     if (recvStatus == null) {
       recvStatus = status;
-      changed.signalAll();
+      notifyAll();
     }
   }
 
@@ -488,10 +449,13 @@ abstract class RpcStream {
     boolean resume = false;
     int credit = 0;
     ByteBuf b;
-    lock.lock();
-    try {
+    synchronized (this) {
+      boolean interrupted = false;
       while ((inbound == null || inbound.isEmpty()) && recvStatus == null) {
-        changed.awaitUninterruptibly();
+        interrupted |= awaitChange();
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
       b = inbound == null ? null : inbound.poll();
       if (b == null) {
@@ -510,8 +474,6 @@ abstract class RpcStream {
         overCap = false;
         resume = true;
       }
-    } finally {
-      lock.unlock();
     }
     if (resume) {
       conn.resumeReading(this);
@@ -525,21 +487,28 @@ abstract class RpcStream {
 
   /** Releases everything received but not read; further messages are dropped. */
   final void discardReceived() {
-    lock.lock();
-    try {
+    synchronized (this) {
       releaseInbound();
-    } finally {
-      lock.unlock();
+    }
+  }
+
+  /**
+   * Waits on this stream's monitor (held by the caller) until notified; an interrupt is
+   * remembered and reported, not thrown, so waits behave uninterruptibly.
+   */
+  private boolean awaitChange() {
+    try {
+      wait();
+      return false;
+    } catch (InterruptedException e) {
+      return true;
     }
   }
 
   /** Whether the stream has terminated. */
   final boolean isTerminated() {
-    lock.lock();
-    try {
+    synchronized (this) {
       return terminated;
-    } finally {
-      lock.unlock();
     }
   }
 

@@ -145,7 +145,7 @@ final class ServerCall<Q, R> extends RpcStream implements ServerStream<Q, R> {
     }
     Q request;
     try {
-      request = method.requestEncoding().decode(data.nioBuffer());
+      request = FrameWriter.decode(method.requestEncoding(), data);
     } catch (Exception e) {
       finish(Status.of(Code.INVALID_ARGUMENT, "failed to decode the request: " + e));
       return;
@@ -240,21 +240,20 @@ final class ServerCall<Q, R> extends RpcStream implements ServerStream<Q, R> {
       sendEmpty(Kind.CLOSE_SEND, false, true, false, null);
       return;
     }
-    lock.lock();
-    try {
-      if (terminated) {
-        return;
+    synchronized (this) {
+      try {
+        if (terminated) {
+          return;
+        }
+        byte[] body = ErrorBody.encode(status.code(), status.message());
+        long mid = reserveIds(1);
+        ByteBuf buf = conn.alloc().buffer(FrameWriter.packetSize(id, mid, body.length,
+            conn.splitSize()));
+        FrameWriter.writeBytes(buf, Kind.ERROR, id, mid, body, conn.splitSize());
+        queue(buf, 0, true, true, status);
+      } catch (StatusException e) {
+        // terminated meanwhile: nothing to send
       }
-      byte[] body = ErrorBody.encode(status.code(), status.message());
-      long mid = reserveIds(1);
-      ByteBuf buf = conn.alloc().buffer(FrameWriter.packetSize(id, mid, body.length,
-          conn.splitSize()));
-      FrameWriter.writeBytes(buf, Kind.ERROR, id, mid, body, conn.splitSize());
-      queue(buf, 0, true, true, status);
-    } catch (StatusException e) {
-      // terminated meanwhile: nothing to send
-    } finally {
-      lock.unlock();
     }
   }
 
@@ -267,7 +266,7 @@ final class ServerCall<Q, R> extends RpcStream implements ServerStream<Q, R> {
       return null;
     }
     try {
-      return method.requestEncoding().decode(b.nioBuffer());
+      return FrameWriter.decode(method.requestEncoding(), b);
     } catch (Exception e) {
       throw Status.of(Code.INVALID_ARGUMENT, "failed to decode the request: " + e, e)
           .asException();
