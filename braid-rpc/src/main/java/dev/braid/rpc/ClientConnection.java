@@ -285,7 +285,7 @@ public final class ClientConnection implements AutoCloseable {
           MUX_SPLIT,
           streamBufferBytes, streamWindow, connectionBufferBytes, Integer.MAX_VALUE,
           Integer.MAX_VALUE, onReadyThreshold, multiplexing, keepalive.toMillis(),
-          callbackExecutor, callbackExecutor);
+          idleTimeout.toMillis(), callbackExecutor, callbackExecutor);
       Connection conn = Connection.client(config);
       Bootstrap b = new Bootstrap()
           .group(Resources.eventLoops())

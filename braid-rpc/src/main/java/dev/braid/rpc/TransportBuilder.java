@@ -13,6 +13,7 @@ abstract class TransportBuilder<B extends TransportBuilder<B>> {
   int onReadyThreshold = 32 << 10;
   int streamWindow = 1 << 20;
   int connectionBufferBytes = 16 << 20;
+  java.time.Duration idleTimeout = java.time.Duration.ZERO;
 
   @SuppressWarnings("unchecked")
   private B self() {
@@ -55,6 +56,18 @@ abstract class TransportBuilder<B extends TransportBuilder<B>> {
   /** Received-but-unread bytes across a connection before reading pauses; 16 MiB. */
   public B connectionBufferBytes(int bytes) {
     this.connectionBufferBytes = positive(bytes, "connectionBufferBytes");
+    return self();
+  }
+
+  /**
+   * Closes a connection that has had no call in flight for this long (gRPC's
+   * maxConnectionIdle); zero, the default, never does.
+   */
+  public B idleTimeout(java.time.Duration timeout) {
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("idleTimeout must not be negative");
+    }
+    this.idleTimeout = timeout;
     return self();
   }
 

@@ -333,6 +333,33 @@ public final class Connection extends ByteToMessageDecoder {
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
     this.channel = ctx.channel();
+    long idle = config.idleTimeoutMillis();
+    if (idle > 0) {
+      // checked four times per timeout: closed after four checks in a row found no stream
+      long every = Math.max(1, idle / IDLE_CHECKS);
+      channel.eventLoop().scheduleAtFixedRate(this::checkIdle, every, every,
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private static final int IDLE_CHECKS = 4;
+  /** loop: consecutive idle checks that found no stream. */
+  private int idleChecks;
+
+  private void checkIdle() {
+    if (failed || closedStatus != null) {
+      return;
+    }
+    if (!streams.isEmpty() || !waiting.isEmpty() || !wakeups.isEmpty()) {
+      idleChecks = 0;
+      return;
+    }
+    if (++idleChecks >= IDLE_CHECKS) {
+      log.debug("closing idle connection {}", channel);
+      closing = true;
+      closeIfIdle(Status.of(Code.UNAVAILABLE, "connection idle for "
+          + config.idleTimeoutMillis() + " ms"));
+    }
   }
 
   @Override
@@ -393,9 +420,13 @@ public final class Connection extends ByteToMessageDecoder {
   }
 
   private void closeIfIdle() {
+    closeIfIdle(Status.of(Code.UNAVAILABLE, "connection closed"));
+  }
+
+  private void closeIfIdle(Status status) {
     if (closing && streams.isEmpty() && waiting.isEmpty() && wakeups.isEmpty()
         && closedStatus == null) {
-      closedStatus = Status.of(Code.UNAVAILABLE, "connection closed");
+      closedStatus = status;
       // close only once everything written so far (even unflushed) is on the wire
       ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
           .addListener(io.netty.channel.ChannelFutureListener.CLOSE);

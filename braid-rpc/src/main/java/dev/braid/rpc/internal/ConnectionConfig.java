@@ -21,11 +21,14 @@ import java.util.concurrent.Executor;
  * @param onReadyThreshold queued outbound bytes past which a stream is not ready
  * @param multiplexing the client's multiplexing mode (ignored by servers)
  * @param keepaliveMillis client ping interval once negotiated; 0 for none
+ * @param idleTimeoutMillis close the connection after it has had no stream for this long;
+ *     0 for never
  * @param handlerExecutor where server handlers and server-side callbacks run
  * @param callbackExecutor where client-side callbacks and async results run
  */
 public record ConnectionConfig(int maxMessageSize, int splitSize, int muxSplitSize,
     int streamBufferBytes, int streamWindow, int connectionBufferBytes,
     int maxConcurrentStreams, int maxMetadataSize, int onReadyThreshold,
-    Multiplexing multiplexing, long keepaliveMillis, Executor handlerExecutor,
+    Multiplexing multiplexing, long keepaliveMillis, long idleTimeoutMillis,
+    Executor handlerExecutor,
     Executor callbackExecutor) {}

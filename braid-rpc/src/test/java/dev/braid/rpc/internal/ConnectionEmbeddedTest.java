@@ -48,8 +48,13 @@ class ConnectionEmbeddedTest {
   }
 
   static ConnectionConfig config(Multiplexing mode, java.util.concurrent.Executor executor) {
+    return config(mode, executor, 0);
+  }
+
+  static ConnectionConfig config(Multiplexing mode, java.util.concurrent.Executor executor,
+      long idleMillis) {
     return new ConnectionConfig(4 << 20, 64 << 10, 16 << 10, 1 << 20, 1 << 20, 16 << 20,
-        1024, 64 << 10, 32 << 10, mode, 0, executor, executor);
+        1024, 64 << 10, 32 << 10, mode, 0, idleMillis, executor, executor);
   }
 
   /** A server whose handlers run directly on the test thread (no blocking handlers). */
@@ -58,6 +63,10 @@ class ConnectionEmbeddedTest {
   }
 
   EmbeddedChannel server(java.util.concurrent.Executor executor) {
+    return server(config(Multiplexing.OFF, executor));
+  }
+
+  EmbeddedChannel server(ConnectionConfig config) {
     ServiceDefinition svc = ServiceDefinition.builder("service.Service")
         .unary(METHOD1, (req, ctx) -> {
           if (req.length == 2 && req[1] == 5) {
@@ -79,8 +88,7 @@ class ConnectionEmbeddedTest {
         .build();
     Map<String, ServiceDefinition.Entry> methods = new java.util.HashMap<>();
     svc.entries().forEach(e -> methods.put(e.method().fullName(), e));
-    return new EmbeddedChannel(Connection.server(config(Multiplexing.OFF, executor),
-        methods::get));
+    return new EmbeddedChannel(Connection.server(config, methods::get));
   }
 
   static void feed(EmbeddedChannel ch, String hex) {
@@ -309,5 +317,40 @@ class ConnectionEmbeddedTest {
     }
     assertThat(kinds).containsExactly(Kind.INVOKE, Kind.SETTINGS, Kind.MESSAGE,
         Kind.CLOSE_SEND);
+  }
+
+  // ------------------------------------------------------------- idle timeout
+
+  /** With a fake clock: an idle connection closes after its timeout, a busy one never. */
+  @Test
+  void idleTimeoutClosesOnlyIdleConnections() {
+    EmbeddedChannel idle = server(config(Multiplexing.OFF, Runnable::run, 100));
+    idle.advanceTimeBy(60, java.util.concurrent.TimeUnit.MILLISECONDS);
+    idle.runScheduledPendingTasks();
+    assertThat(idle.isOpen()).as("not yet idle long enough").isTrue();
+    idle.advanceTimeBy(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+    idle.runScheduledPendingTasks();
+    assertThat(idle.isOpen()).isFalse();
+
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newCachedThreadPool();
+    try {
+      EmbeddedChannel busy = server(config(Multiplexing.OFF, pool, 100));
+      feed(busy, Frames.encode(Packet.of(Kind.INVOKE, 1, 1, BIDI.fullName().getBytes()), 0));
+      for (int i = 0; i < 10; i++) {
+        busy.advanceTimeBy(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+        busy.runScheduledPendingTasks();
+      }
+      assertThat(busy.isOpen()).as("a stream is open").isTrue();
+      feed(busy, "0d 01 02 00"); // the client half-closes; the handler ends the call
+      awaitWritten(busy, 4);
+      for (int i = 0; i < 2; i++) {
+        busy.advanceTimeBy(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+        busy.runScheduledPendingTasks();
+      }
+      assertThat(busy.isOpen()).as("idle once the call ended").isFalse();
+    } finally {
+      pool.shutdownNow();
+    }
   }
 }
