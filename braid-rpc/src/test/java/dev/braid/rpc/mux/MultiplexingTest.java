@@ -173,6 +173,8 @@ class MultiplexingTest {
           }
         }));
     ClientConnection c = negotiate(connect(to(s).streamWindow(window)));
+    long heapBefore = usedHeapAfterGc();
+    long directBefore = usedDirect();
     ClientStream<byte[], byte[]> slow = c.newStream(firehose);
     slow.send(new byte[0]);
     slow.closeSend();
@@ -187,7 +189,21 @@ class MultiplexingTest {
     // what the client may hold (its window), plus the server's ready threshold and one message
     assertThat(sent).as("bytes the firehose got out").isLessThanOrEqualTo(
         window + (32 << 10) + 2 * (16 << 10));
+    // both sides live in this JVM: 64 MiB unbounded would show; allow a generous 16 MiB
+    assertThat(usedDirect() - directBefore).as("direct memory growth").isLessThan(16 << 20);
+    assertThat(usedHeapAfterGc() - heapBefore).as("heap growth").isLessThan(16 << 20);
     slow.cancel();
+  }
+
+  private static long usedHeapAfterGc() {
+    System.gc();
+    return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage()
+        .getUsed();
+  }
+
+  private static long usedDirect() {
+    return ((io.netty.buffer.ByteBufAllocatorMetricProvider)
+        io.netty.buffer.ByteBufAllocator.DEFAULT).metric().usedDirectMemory();
   }
 
   @Test
