@@ -144,9 +144,9 @@ final class ClientCall<Q, R> extends RpcStream implements ClientStream<Q, R> {
     } catch (RuntimeException e) {
       throw Status.of(Code.INTERNAL, "failed to size the message: " + e, e).asException();
     }
-    if (size > conn.config.maxMessageSize()) {
+    if (size > conn.maxSendMessageSize()) {
       throw Status.of(Code.RESOURCE_EXHAUSTED, "message of " + size
-          + " bytes exceeds the maximum message size of " + conn.config.maxMessageSize())
+          + " bytes exceeds the maximum message size of " + conn.maxSendMessageSize())
           .asException();
     }
     return size;

@@ -100,6 +100,9 @@ public final class Connection extends ByteToMessageDecoder {
   private boolean multiplexed;
   private int peerMaxConcurrent = Integer.MAX_VALUE;
   private long peerStreamWindow = Long.MAX_VALUE;
+  /** The peer's announced limits (negotiated mode); read from any thread. */
+  private volatile int peerMaxFrame = Integer.MAX_VALUE;
+  private volatile int peerMaxMessage = Integer.MAX_VALUE;
   private boolean settingsAnswered;
   private boolean connectionPaused;
   private boolean pingOutstanding;
@@ -151,8 +154,13 @@ public final class Connection extends ByteToMessageDecoder {
 
   /** The frame size to split outgoing messages at. */
   int splitSize() {
-    return negotiated ? Math.min(config.muxSplitSize(), config.splitSize())
-        : config.splitSize();
+    return negotiated ? Math.min(Math.min(config.muxSplitSize(), config.splitSize()),
+        peerMaxFrame) : config.splitSize();
+  }
+
+  /** The largest message this side may send: its own limit and, once known, the peer's. */
+  int maxSendMessageSize() {
+    return Math.min(config.maxMessageSize(), peerMaxMessage);
   }
 
   /** Whether the client's call with stream id {@code id} carries the announcement. */
@@ -186,6 +194,14 @@ public final class Connection extends ByteToMessageDecoder {
     Long window = peer.get(dev.braid.wire.Settings.STREAM_WINDOW);
     if (window != null && window > 0) {
       peerStreamWindow = window;
+    }
+    Long frame = peer.get(dev.braid.wire.Settings.MAX_FRAME_SIZE);
+    if (frame != null && frame > 0) {
+      peerMaxFrame = (int) Math.min(Integer.MAX_VALUE, frame);
+    }
+    Long message = peer.get(dev.braid.wire.Settings.MAX_MESSAGE_SIZE);
+    if (message != null && message > 0) {
+      peerMaxMessage = (int) Math.min(Integer.MAX_VALUE, message);
     }
     if (client) {
       if (negotiated) {

@@ -225,9 +225,9 @@ final class ServerCall<Q, R> extends RpcStream implements ServerStream<Q, R> {
     } catch (RuntimeException e) {
       throw Status.of(Code.INTERNAL, "failed to size the response: " + e, e).asException();
     }
-    if (size > conn.config.maxMessageSize()) {
+    if (size > conn.maxSendMessageSize()) {
       throw Status.of(Code.RESOURCE_EXHAUSTED, "response of " + size
-          + " bytes exceeds the maximum message size of " + conn.config.maxMessageSize())
+          + " bytes exceeds the maximum message size of " + conn.maxSendMessageSize())
           .asException();
     }
     return size;

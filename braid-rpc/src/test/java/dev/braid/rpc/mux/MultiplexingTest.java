@@ -299,4 +299,18 @@ class MultiplexingTest {
       accepted.get(5, TimeUnit.SECONDS).close();
     }
   }
+
+  /** Once negotiated, a sender respects the peer's smaller message limit with a clear error. */
+  @Test
+  void negotiatedPeerMessageLimitIsRespected() throws Exception {
+    BraidServer s = server(BraidServer.builder().maxMessageSize(1 << 20));
+    ClientConnection c = negotiate(connect(to(s)));
+    assertThat(c.invoke(EchoService.UNARY, new byte[1 << 20])).hasSize(1 << 20);
+    assertThatThrownBy(() -> c.invoke(EchoService.UNARY, new byte[(1 << 20) + 1]))
+        .isInstanceOfSatisfying(StatusException.class, e -> {
+          assertThat(e.code()).isEqualTo(Code.RESOURCE_EXHAUSTED);
+          assertThat(e.status().message()).contains("maximum message size of 1048576");
+        });
+    assertThat(c.invoke(EchoService.UNARY, new byte[] {1})).containsExactly(1);
+  }
 }
