@@ -247,7 +247,7 @@ func serverStream(l *loop, s *slot, c *drpcconn.Conn, count, size int) {
 	expected := bench.Pattern(size)
 	var m []byte
 	for l.running.Load() {
-		start := time.Now()
+		last := time.Now()
 		st, err := c.NewStream(context.Background(), bench.RPCStream, bench.Raw)
 		if err != nil {
 			l.fail("server-stream: %v", err)
@@ -271,19 +271,20 @@ func serverStream(l *loop, s *slot, c *drpcconn.Conn, count, size int) {
 				l.fail("server-stream: receive: %v", err)
 				return
 			}
+			now := time.Now()
 			if !bytes.Equal(m, expected) {
 				l.fail("server-stream: message %d differs from the pattern (%d bytes)", n, len(m))
 				return
 			}
+			s.record(l, last, now, 1, int64(size))
+			last = now
 			n++
 		}
-		end := time.Now()
 		_ = st.Close()
 		if n != count {
 			l.fail("server-stream: %d messages, expected %d", n, count)
 			return
 		}
-		s.record(l, start, end, int64(n), int64(n)*int64(size))
 	}
 }
 

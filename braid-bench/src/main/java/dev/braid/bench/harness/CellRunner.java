@@ -28,6 +28,10 @@ public final class CellRunner {
   static final long STOP_MILLIS = 15_000;
 
   public static CellResult run(BenchClient client, Cell cell, Listener listener) {
+    return run(client, cell, listener, STOP_MILLIS);
+  }
+
+  static CellResult run(BenchClient client, Cell cell, Listener listener, long stopMillis) {
     CellResult r = CellResult.of(cell);
     r.loadAvg = loadAverage();
     Loop loop = new Loop(cell.inflight());
@@ -45,7 +49,7 @@ public final class CellRunner {
       ProcessStats after = ProcessStats.now();
       listener.phase("end");
       loop.stop();
-      boolean stopped = loop.awaitSlots(STOP_MILLIS);
+      boolean stopped = loop.awaitSlots(stopMillis);
       fill(r, measured, (t1 - t0) / 1e9, cell);
       double[] pc = after.perCall(before, r.calls);
       r.clientCpuUs = pc[0];
@@ -55,7 +59,7 @@ public final class CellRunner {
         r.fail(loop.firstError() + (loop.errors() > 1 ? " (" + loop.errors() + " errors)" : ""));
       } else if (!stopped) {
         r.fail(loop.slotsRunning() + " of " + cell.inflight()
-            + " slots still had a call outstanding " + STOP_MILLIS + " ms after the end");
+            + " slots still had a call outstanding " + stopMillis + " ms after the end");
       } else if (r.calls == 0) {
         r.fail("no call completed in the measured phase");
       }

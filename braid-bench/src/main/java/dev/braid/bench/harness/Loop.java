@@ -4,24 +4,27 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.AtomicHistogram;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
+import org.HdrHistogram.WriterReaderPhaser;
 
 /**
  * The shared state of one closed loop: each of the {@code inflight} slots issues a call,
  * verifies its outcome, reports it here, and issues the next call while {@link #running()}.
  *
  * <p>Thread-safe: slots report from whatever thread their completions run on. Recording is
- * wait-free (an HdrHistogram {@link Recorder} of nanoseconds and {@link LongAdder}s).
+ * wait-free: latencies (nanoseconds, an {@link AtomicHistogram}), messages and bytes go
+ * to the active bucket inside a {@link WriterReaderPhaser} critical section, and
+ * {@link #interval()} swaps buckets, so that an interval's counts always agree.
  * The first failure stops the loop: a run with an error is reported as an error only.
  */
 public final class Loop {
   /** The longest latency recorded; anything slower is clamped (and would be an outlier). */
   static final long MAX_NANOS = TimeUnit.SECONDS.toNanos(120);
 
-  private final Recorder recorder = new Recorder(MAX_NANOS, 3);
-  private final LongAdder messages = new LongAdder();
-  private final LongAdder bytes = new LongAdder();
+  private final WriterReaderPhaser phaser = new WriterReaderPhaser();
+  private volatile Bucket active = new Bucket();
+  private Bucket inactive = new Bucket();
   private final LongAdder completed = new LongAdder();
   private final LongAdder errors = new LongAdder();
   private final AtomicReference<String> firstError = new AtomicReference<>();
@@ -50,9 +53,15 @@ public final class Loop {
    */
   public void record(long startNanos, long endNanos, long msgs, long payloadBytes) {
     long d = endNanos - startNanos;
-    recorder.recordValue(d < 1 ? 1 : Math.min(d, MAX_NANOS));
-    messages.add(msgs);
-    bytes.add(payloadBytes);
+    long v = phaser.writerCriticalSectionEnter();
+    try {
+      Bucket b = active;
+      b.latencies.recordValue(d < 1 ? 1 : Math.min(d, MAX_NANOS));
+      b.messages.add(msgs);
+      b.bytes.add(payloadBytes);
+    } finally {
+      phaser.writerCriticalSectionExit(v);
+    }
     completed.increment();
   }
 
@@ -114,9 +123,31 @@ public final class Loop {
   }
 
   /** A snapshot of the latencies, messages and bytes since the previous one, then reset. */
-  public Interval interval() {
-    Histogram h = recorder.getIntervalHistogram();
-    return new Interval(h, messages.sumThenReset(), bytes.sumThenReset());
+  public synchronized Interval interval() {
+    Bucket done;
+    phaser.readerLock();
+    try {
+      inactive.reset();
+      done = active;
+      active = inactive;
+      phaser.flipPhase();
+    } finally {
+      phaser.readerUnlock();
+    }
+    inactive = done;
+    return new Interval(done.latencies.copy(), done.messages.sum(), done.bytes.sum());
+  }
+
+  private static final class Bucket {
+    final Histogram latencies = new AtomicHistogram(MAX_NANOS, 3);
+    final LongAdder messages = new LongAdder();
+    final LongAdder bytes = new LongAdder();
+
+    void reset() {
+      latencies.reset();
+      messages.reset();
+      bytes.reset();
+    }
   }
 
   /** Latencies (nanoseconds), messages and payload bytes of one interval. */

@@ -8,7 +8,11 @@ public enum Scenario {
   UNARY("unary"),
   /**
    * Server streaming: a small request asks for {@code messagesPerCall} messages of
-   * {@code payloadBytes}; one call = the whole stream, its latency the time to the last byte.
+   * {@code payloadBytes}, and a new stream follows as soon as one ends. Counted per
+   * message: one "call" is one message received and verified, its latency the time since
+   * the previous message of the same stream (or since the request, for the first). Streams
+   * are counted to the message so that throughput stays exact when thousands of megabytes
+   * are in flight and few streams end inside the measured phase.
    */
   STREAM("server-stream"),
   /** Bidirectional ping-pong: streams stay open; one call = one message and its echo. */

@@ -212,12 +212,13 @@ public final class MarkdownReport {
     }
     sb.append("## By scenario\n\n");
     sb.append("Per cell: calls/s (MiB/s for streams) · p50 · p99 in µs. A call is one "
-        + "round trip (unary, bidi) or one whole stream (server-stream).\n\n");
+        + "round trip (unary, bidi); for server-stream, one message received (its latency: "
+        + "the time since the previous message of the same stream).\n\n");
     for (Map.Entry<String, List<CellResult>> g : groups.entrySet()) {
       sb.append("### ").append(g.getKey());
       CellResult first = g.getValue().get(0);
       if (first.scenario == Scenario.STREAM) {
-        sb.append(" (").append(first.messagesPerCall).append(" messages per call)");
+        sb.append(" (").append(first.messagesPerCall).append(" messages per stream)");
       }
       sb.append("\n\n| system | executor |");
       for (int n : levels) {

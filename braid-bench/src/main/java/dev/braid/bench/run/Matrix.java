@@ -57,6 +57,8 @@ public final class Matrix {
     public boolean progressBar;
     public PrintStream out = System.out;
     public String command;
+    /** Extra arguments for server processes (the tests' fault injection). */
+    public List<String> serverArgs = List.of();
   }
 
   private final Config cfg;
@@ -391,10 +393,12 @@ public final class Matrix {
         GoPeer.ensureBuilt(cfg.goDir);
         cmd.add(cfg.goDir.resolve("bin/bench-server").toString());
         cmd.addAll(List.of("-listen", "127.0.0.1:0"));
+        cmd.addAll(cfg.serverArgs);
       } else {
         cmd.addAll(m.java("server-" + kind.label() + "-" + executor));
         cmd.addAll(List.of("server", "--system", kind.label(), "--executor", executor,
             "--listen", "127.0.0.1:0"));
+        cmd.addAll(cfg.serverArgs);
       }
       Path log = cfg.logDir.resolve("server-" + kind.label() + "-" + executor + ".log");
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(log.toFile());
@@ -511,11 +515,12 @@ public final class Matrix {
           + "(braid: BraidServer executor Runnable::run, ClientConnection callbackExecutor "
           + "Runnable::run; gRPC: directExecutor() on server and channel); pool: each "
           + "framework's default pools; braid's blocking streaming API runs only with pool");
-      m.put("scenarios", "unary: echo, one call = one round trip; server-stream: one call = "
-          + cfg.streamMessages + " messages of the payload, latency to the last byte; bidi: "
-          + "ping-pong on streams kept open, one call = one message and its echo; every "
-          + "response verified byte for byte (stream messages against the pattern, counts "
-          + "checked)");
+      m.put("scenarios", "unary: echo, one call = one round trip; server-stream: streams of "
+          + cfg.streamMessages + " messages back to back, one call = one message received "
+          + "(calls_per_s = messages/s), latency = time since the previous message on the "
+          + "same stream; bidi: ping-pong on streams kept open, one call = one message and "
+          + "its echo; every response verified byte for byte (stream messages against the "
+          + "pattern, message counts per stream checked)");
       if (cfg.command != null) {
         m.put("command", cfg.command);
       }

@@ -164,26 +164,27 @@ public final class BraidSystem {
       Msg req = msg(Payloads.streamRequest(count, size));
       try {
         while (loop.running()) {
-          long start = System.nanoTime();
+          long last = System.nanoTime();
           try (ClientStream<Msg, Msg> s = c.newStream(STREAM)) {
             s.send(req);
             s.closeSend();
             int n = 0;
             Msg m;
             while ((m = s.receive()) != null) {
+              long now = System.nanoTime();
               if (!Payloads.same(m.getPayload(), expected)) {
                 loop.fail("server-stream: message " + n + " differs from the pattern ("
                     + m.getPayload().size() + " bytes)");
                 return;
               }
+              loop.record(last, now, 1, size);
+              last = now;
               n++;
             }
-            long end = System.nanoTime();
             if (n != count) {
               loop.fail("server-stream: " + n + " messages, expected " + count);
               return;
             }
-            loop.record(start, end, n, (long) n * size);
           }
         }
       } catch (Exception e) {

@@ -242,7 +242,7 @@ public final class GrpcSystem {
     private final int size;
     private final byte[] expected;
     private final Msg request;
-    private long start;
+    private long last;
     private int received;
     private boolean failed;
 
@@ -257,12 +257,13 @@ public final class GrpcSystem {
 
     void issue() {
       received = 0;
-      start = System.nanoTime();
+      last = System.nanoTime();
       stub.stream(request, this);
     }
 
     @Override
     public void onNext(Msg m) {
+      long now = System.nanoTime();
       if (failed) {
         return;
       }
@@ -270,7 +271,10 @@ public final class GrpcSystem {
         failed = true;
         loop.fail("server-stream: message " + received + " differs from the pattern ("
             + m.getPayload().size() + " bytes)");
+        return;
       }
+      loop.record(last, now, 1, size);
+      last = now;
       received++;
     }
 
@@ -282,7 +286,6 @@ public final class GrpcSystem {
 
     @Override
     public void onCompleted() {
-      long end = System.nanoTime();
       if (failed) {
         loop.slotDone();
         return;
@@ -292,7 +295,6 @@ public final class GrpcSystem {
         loop.slotDone();
         return;
       }
-      loop.record(start, end, received, (long) received * size);
       if (loop.running()) {
         issue();
       } else {

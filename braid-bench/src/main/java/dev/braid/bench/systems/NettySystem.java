@@ -388,18 +388,24 @@ public final class NettySystem {
         return;
       }
       if (op == STREAM_DATA) {
+        long now = System.nanoTime();
         if (!Payloads.same(p.nioBuffer(), expected)) {
           fail("raw-netty: stream message " + received + " differs from the pattern");
           return;
         }
+        loop.record(start, now, 1, size);
+        start = now;
         received++;
       } else if (op == STREAM_END) {
-        long end = System.nanoTime();
         if (received != count) {
           fail("raw-netty: " + received + " stream messages, expected " + count);
           return;
         }
-        next(end, received, (long) received * size);
+        if (loop.running()) {
+          issue();
+        } else {
+          stop();
+        }
       } else {
         fail("raw-netty: unexpected op " + op);
       }
