@@ -252,6 +252,40 @@ class JavaClientToGoServerTest {
     }
   }
 
+  /**
+   * With a pool, concurrent callers against the upstream server are spread over up to
+   * {@code poolSize} connections instead of queueing on one (drpcpool's approach).
+   */
+  @Test
+  @Order(15)
+  void poolSpreadsConcurrentCallersOverConnections() throws Exception {
+    int threads = 16;
+    try (ClientConnection pooled = ClientConnection.builder(goServer.address).poolSize(4)
+        .connect()) {
+      ExecutorService workers = Executors.newFixedThreadPool(threads);
+      try {
+        List<Future<Integer>> results = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          int thread = t;
+          results.add(workers.submit(() -> {
+            for (int i = 0; i < 25; i++) {
+              byte[] m = bytes("pooled " + thread + " " + i);
+              assertThat(pooled.invoke(EchoService.UNARY, m)).isEqualTo(m);
+            }
+            return 25;
+          }));
+        }
+        for (Future<Integer> r : results) {
+          assertThat(r.get(60, TimeUnit.SECONDS)).isEqualTo(25);
+        }
+      } finally {
+        workers.shutdownNow();
+      }
+      assertThat(pooled.connectionCount()).isBetween(2, 4);
+      assertThat(pooled.isNegotiated()).isFalse();
+    }
+  }
+
   /** Polls the server's count of cancelled Block streams until it reaches {@code n}. */
   private long awaitCancelledBlocks(long n) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -46,14 +47,69 @@ public final class ClientConnection implements AutoCloseable {
   /** Frame size once braid peers negotiated: small frames interleave fairly. */
   static final int MUX_SPLIT = 16 << 10;
 
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(ClientConnection.class);
+
   private final Connection conn;
   private final Channel channel;
   private final Executor callbackExecutor;
+  private final Builder settings;
+  private final ConnectionConfig config;
+  /** Every open connection of this client, the first one included. */
+  private final java.util.concurrent.CopyOnWriteArrayList<Connection> pool =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final Object dialLock = new Object();
 
-  private ClientConnection(Connection conn, Channel channel, Executor callbackExecutor) {
+  private ClientConnection(Connection conn, Channel channel, Builder settings,
+      ConnectionConfig config) {
     this.conn = conn;
     this.channel = channel;
-    this.callbackExecutor = callbackExecutor;
+    this.callbackExecutor = settings.callbackExecutor;
+    this.settings = settings;
+    this.config = config;
+    pool.add(conn);
+  }
+
+  /**
+   * The connection for the next call. One connection serves every call once it runs calls
+   * concurrently (negotiated or forced multiplexing). Otherwise, with a pool size above one,
+   * a call takes an idle pooled connection, or opens a new one (synchronously, in the calling
+   * thread) while the pool is below its size, or waits on the least busy one.
+   */
+  private Connection pick() {
+    if (settings.poolSize <= 1 || conn.runsConcurrently() || conn.mayStillNegotiate()) {
+      return conn; // wait for the first call's answer before opening more connections
+    }
+    Connection best = null;
+    for (Connection c : pool) {
+      if (!c.isOpen() || c.isClosing()) {
+        continue;
+      }
+      if (c.runsConcurrently() || c.outstandingCalls() == 0) {
+        return c;
+      }
+      if (best == null || c.outstandingCalls() < best.outstandingCalls()) {
+        best = c;
+      }
+    }
+    synchronized (dialLock) {
+      if (pool.size() < settings.poolSize && conn.isOpen() && !conn.isClosing()) {
+        try {
+          Connection added = dial(settings, config).getKey();
+          pool.add(added);
+          added.closeFuture().whenComplete((v, t) -> pool.remove(added));
+          return added;
+        } catch (IOException e) {
+          log.debug("could not grow the pool to {}: {}", pool.size() + 1, e.getMessage());
+        }
+      }
+    }
+    return best != null ? best : conn;
+  }
+
+  /** The number of TCP connections this client holds (1 unless a pool has grown). */
+  public int connectionCount() {
+    return pool.size();
   }
 
   /** Connects to {@code host:port} with default settings. */
@@ -108,7 +164,7 @@ public final class ClientConnection implements AutoCloseable {
    */
   public <Q, R> R invoke(MethodDescriptor<Q, R> method, Q request, CallOptions options)
       throws StatusException {
-    CompletableFuture<R> f = ClientCalls.unary(conn, method, request, options);
+    CompletableFuture<R> f = ClientCalls.unary(pick(), method, request, options);
     try {
       return f.get();
     } catch (InterruptedException e) {
@@ -133,7 +189,7 @@ public final class ClientConnection implements AutoCloseable {
    */
   public <Q, R> CompletableFuture<R> invokeAsync(MethodDescriptor<Q, R> method, Q request,
       CallOptions options) {
-    CompletableFuture<R> f = ClientCalls.unary(conn, method, request, options);
+    CompletableFuture<R> f = ClientCalls.unary(pick(), method, request, options);
     CompletableFuture<R> out = f.whenCompleteAsync((r, t) -> { }, callbackExecutor);
     out.whenComplete((r, t) -> {
       if (out.isCancelled()) {
@@ -151,7 +207,7 @@ public final class ClientConnection implements AutoCloseable {
   /** Opens a stream for a client-, server- or bidirectional-streaming method. */
   public <Q, R> ClientStream<Q, R> newStream(MethodDescriptor<Q, R> method,
       CallOptions options) throws StatusException {
-    return ClientCalls.stream(conn, method, options);
+    return ClientCalls.stream(pick(), method, options);
   }
 
   /** {@link #newStream(MethodDescriptor, CallOptions)} with default options. */
@@ -191,7 +247,8 @@ public final class ClientConnection implements AutoCloseable {
    */
   public void close(Duration timeout) {
     try {
-      conn.closeGracefully().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      CompletableFuture.allOf(pool.stream().map(Connection::closeGracefully)
+          .toArray(CompletableFuture<?>[]::new)).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException | ExecutionException e) {
       closeNow();
     } catch (InterruptedException e) {
@@ -208,8 +265,46 @@ public final class ClientConnection implements AutoCloseable {
 
   /** Closes at once; calls in flight fail with {@link Code#CANCELLED}. */
   public void closeNow() {
-    conn.close(Status.of(Code.CANCELLED, "connection closed by the client"));
+    for (Connection c : pool) {
+      c.close(Status.of(Code.CANCELLED, "connection closed by the client"));
+    }
+    for (Connection c : pool) {
+      c.closeFuture().join();
+    }
     conn.closeFuture().join();
+  }
+
+  /** Opens one TCP connection with its engine. */
+  private static Map.Entry<Connection, Channel> dial(Builder b, ConnectionConfig config)
+      throws IOException {
+    Connection conn = Connection.client(config);
+    Bootstrap boot = new Bootstrap()
+        .group(Resources.eventLoops())
+        .channel(NioSocketChannel.class)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+            (int) Math.min(Integer.MAX_VALUE, b.connectTimeout.toMillis()))
+        .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
+            new WriteBufferWaterMark(256 << 10, 1 << 20))
+        .handler(conn);
+    InetSocketAddress address = b.address;
+    ChannelFuture f = boot.connect(address);
+    try {
+      f.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      f.cancel(true);
+      throw new IOException("interrupted while connecting to " + address, e);
+    }
+    if (!f.isSuccess()) {
+      throw new IOException("cannot connect to " + address.getHostString() + ":"
+          + address.getPort() + ": " + rootMessage(f.cause()), f.cause());
+    }
+    Channel ch = f.channel();
+    if (b.drpcHeader) {
+      ch.writeAndFlush(Unpooled.wrappedBuffer(DRPC_HEADER));
+    }
+    return Map.entry(conn, ch);
   }
 
   /** The message of the innermost cause, without transport class names. */
@@ -230,6 +325,7 @@ public final class ClientConnection implements AutoCloseable {
     private boolean drpcHeader;
     private Multiplexing multiplexing = Multiplexing.NEGOTIATE;
     private Duration keepalive = Duration.ZERO;
+    private int poolSize = 1;
 
     private Builder(InetSocketAddress address) {
       this.address = Objects.requireNonNull(address, "address");
@@ -273,6 +369,17 @@ public final class ClientConnection implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How many TCP connections the client may open to run calls concurrently when the
+     * server does not multiplex (an upstream DRPC server), like drpcpool; default 1, where
+     * concurrent calls wait their turn on one connection. Against a braid server the first
+     * connection negotiates multiplexing and the pool does not grow.
+     */
+    public Builder poolSize(int connections) {
+      this.poolSize = positive(connections, "poolSize");
+      return this;
+    }
+
     /** Sends drpcmigrate's {@code DRPC!!!1} header first, for servers sharing a port. */
     public Builder drpcMigrateHeader(boolean send) {
       this.drpcHeader = send;
@@ -282,37 +389,11 @@ public final class ClientConnection implements AutoCloseable {
     /** Connects, waiting at most the connect timeout. */
     public ClientConnection connect() throws IOException {
       ConnectionConfig config = new ConnectionConfig(maxMessageSize, effectiveSplitSize(),
-          MUX_SPLIT,
-          streamBufferBytes, streamWindow, connectionBufferBytes, Integer.MAX_VALUE,
+          MUX_SPLIT, streamBufferBytes, streamWindow, connectionBufferBytes, Integer.MAX_VALUE,
           Integer.MAX_VALUE, onReadyThreshold, multiplexing, keepalive.toMillis(),
           idleTimeout.toMillis(), callbackExecutor, callbackExecutor);
-      Connection conn = Connection.client(config);
-      Bootstrap b = new Bootstrap()
-          .group(Resources.eventLoops())
-          .channel(NioSocketChannel.class)
-          .option(ChannelOption.TCP_NODELAY, true)
-          .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
-              (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
-          .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
-              new WriteBufferWaterMark(256 << 10, 1 << 20))
-          .handler(conn);
-      ChannelFuture f = b.connect(address);
-      try {
-        f.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        f.cancel(true);
-        throw new IOException("interrupted while connecting to " + address, e);
-      }
-      if (!f.isSuccess()) {
-        throw new IOException("cannot connect to " + address.getHostString() + ":"
-            + address.getPort() + ": " + rootMessage(f.cause()), f.cause());
-      }
-      Channel ch = f.channel();
-      if (drpcHeader) {
-        ch.writeAndFlush(Unpooled.wrappedBuffer(DRPC_HEADER));
-      }
-      return new ClientConnection(conn, ch, callbackExecutor);
+      Map.Entry<Connection, Channel> first = dial(this, config);
+      return new ClientConnection(first.getKey(), first.getValue(), this, config);
     }
   }
 }

@@ -122,6 +122,11 @@ public final class Connection extends ByteToMessageDecoder {
   private final ConcurrentLinkedQueue<ByteBuf> control = new ConcurrentLinkedQueue<>();
   /** Both ends speak braid's extensions. */
   private volatile boolean negotiated;
+  private final java.util.concurrent.atomic.AtomicInteger outstandingCalls =
+      new java.util.concurrent.atomic.AtomicInteger();
+  /** Mirrors {@link #multiplexed} for other threads. */
+  private volatile boolean multiplexedFlag;
+  private volatile boolean firstStreamDone;
   private final java.util.concurrent.atomic.AtomicLong unreadBytes =
       new java.util.concurrent.atomic.AtomicLong();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
@@ -138,6 +143,7 @@ public final class Connection extends ByteToMessageDecoder {
     this.client = client;
     this.methods = methods;
     this.multiplexed = client && config.multiplexing() == dev.braid.rpc.Multiplexing.FORCE;
+    this.multiplexedFlag = multiplexed;
   }
 
   // ---------------------------------------------------------- negotiation
@@ -212,6 +218,7 @@ public final class Connection extends ByteToMessageDecoder {
         peerMaxConcurrent = (int) Math.min(Integer.MAX_VALUE, max);
       }
       multiplexed = Long.valueOf(1).equals(peer.get(dev.braid.wire.Settings.MULTIPLEXING));
+      multiplexedFlag = multiplexed;
       negotiated = true;
       startWaiting();
       startKeepalive();
@@ -475,7 +482,7 @@ public final class Connection extends ByteToMessageDecoder {
       if (st.deadlineTimer != null) {
         st.deadlineTimer.cancel(false);
       }
-      st.finished = true;
+      markFinished(st);
     }
     paused.clear();
     closeFuture.complete(null);
@@ -508,7 +515,13 @@ public final class Connection extends ByteToMessageDecoder {
       }
       call = new ClientCall<>(this, ++lastClientStreamId, method, unary);
       ByteBuf buf = opening.encode(call);
-      call.queue(buf, call.openingMessageBytes, unary, false, null);
+      outstandingCalls.incrementAndGet();
+      try {
+        call.queue(buf, call.openingMessageBytes, unary, false, null);
+      } catch (dev.braid.rpc.StatusException | RuntimeException e) {
+        outstandingCalls.decrementAndGet();
+        throw e;
+      }
     }
     return call;
   }
@@ -568,6 +581,7 @@ public final class Connection extends ByteToMessageDecoder {
       RpcStream s;
       while ((s = wakeups.poll()) != null) {
         s.terminate(closedStatus, closedStatus, true);
+        markFinished(s);
       }
       ByteBuf c;
       while ((c = control.poll()) != null) {
@@ -722,10 +736,45 @@ public final class Connection extends ByteToMessageDecoder {
     while ((b = s.pollOutbound()) != null) {
       b.release();
     }
-    s.finished = true;
+    markFinished(s);
     if (s.deadlineTimer != null) {
       s.deadlineTimer.cancel(false);
     }
+  }
+
+  /** Event loop: {@code s} is done for good; client calls stop counting as outstanding. */
+  private void markFinished(RpcStream s) {
+    if (!s.finished) {
+      s.finished = true;
+      if (s instanceof ClientCall<?, ?>) {
+        outstandingCalls.decrementAndGet();
+        if (s.id == 1) {
+          firstStreamDone = true;
+        }
+      }
+    }
+  }
+
+  /**
+   * Client calls started and not yet finished. Any thread; a hint for pools choosing a
+   * connection.
+   */
+  public int outstandingCalls() {
+    return outstandingCalls.get();
+  }
+
+  /**
+   * Whether this client connection may still switch to multiplexing: it announced braid's
+   * extensions and the first stream, which carries the answer, is still running.
+   */
+  public boolean mayStillNegotiate() {
+    return client && config.multiplexing() == dev.braid.rpc.Multiplexing.NEGOTIATE
+        && !negotiated && !firstStreamDone;
+  }
+
+  /** Whether concurrent calls run at once on this connection (negotiated or forced). */
+  public boolean runsConcurrently() {
+    return multiplexedFlag;
   }
 
   /** Event loop: removes {@code s} from the registry once it has finished. */
@@ -736,7 +785,7 @@ public final class Connection extends ByteToMessageDecoder {
     if (client && !s.started) {
       return;
     }
-    s.finished = true;
+    markFinished(s);
     streams.remove(s.id);
     if (lastRouted == s) {
       lastRouted = null;

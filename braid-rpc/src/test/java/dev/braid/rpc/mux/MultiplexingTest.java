@@ -313,4 +313,20 @@ class MultiplexingTest {
         });
     assertThat(c.invoke(EchoService.UNARY, new byte[] {1})).containsExactly(1);
   }
+
+  /** Against a braid server the first connection multiplexes, so a pool never grows. */
+  @Test
+  void poolDoesNotGrowAgainstAMultiplexingServer() throws Exception {
+    BraidServer s = server(BraidServer.builder());
+    ClientConnection c = connect(to(s).poolSize(4));
+    List<CompletableFuture<byte[]>> calls = new ArrayList<>();
+    for (int i = 0; i < 64; i++) {
+      calls.add(c.invokeAsync(EchoService.UNARY, new byte[] {(byte) i}));
+    }
+    for (int i = 0; i < 64; i++) {
+      assertThat(calls.get(i).get(10, TimeUnit.SECONDS)).containsExactly((byte) i);
+    }
+    assertThat(c.isNegotiated()).isTrue();
+    assertThat(c.connectionCount()).isEqualTo(1);
+  }
 }
