@@ -53,6 +53,7 @@ public final class BraidServer implements AutoCloseable {
   private final ConnectionConfig config;
   private final ExecutorService ownedExecutor;
   private final Duration gracePeriod;
+  private final int socketSendBuffer;
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
   private volatile Channel serverChannel;
   private volatile boolean closed;
@@ -68,6 +69,7 @@ public final class BraidServer implements AutoCloseable {
     }
     this.ownedExecutor = owned;
     this.gracePeriod = b.gracePeriod;
+    this.socketSendBuffer = b.socketSendBuffer;
     this.config = new ConnectionConfig(b.maxMessageSize, b.effectiveSplitSize(),
         ClientConnection.MUX_SPLIT, b.streamBufferBytes, b.streamWindow,
         b.connectionBufferBytes, b.maxConcurrentStreams, b.maxMetadataSize,
@@ -96,6 +98,9 @@ public final class BraidServer implements AutoCloseable {
             accept(ch);
           }
         });
+    if (socketSendBuffer > 0) {
+      b.childOption(ChannelOption.SO_SNDBUF, socketSendBuffer);
+    }
     ChannelFuture f = b.bind(listen).awaitUninterruptibly();
     if (!f.isSuccess()) {
       throw new IOException("cannot listen on " + listen.getHostString() + ":"

@@ -287,6 +287,9 @@ public final class ClientConnection implements AutoCloseable {
         .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
             new WriteBufferWaterMark(256 << 10, 1 << 20))
         .handler(conn);
+    if (b.socketSendBuffer > 0) {
+      boot.option(ChannelOption.SO_SNDBUF, b.socketSendBuffer);
+    }
     InetSocketAddress address = b.address;
     ChannelFuture f = boot.connect(address);
     try {

@@ -14,6 +14,7 @@ abstract class TransportBuilder<B extends TransportBuilder<B>> {
   int streamWindow = 1 << 20;
   int connectionBufferBytes = 16 << 20;
   java.time.Duration idleTimeout = java.time.Duration.ZERO;
+  int socketSendBuffer;
 
   @SuppressWarnings("unchecked")
   private B self() {
@@ -68,6 +69,19 @@ abstract class TransportBuilder<B extends TransportBuilder<B>> {
       throw new IllegalArgumentException("idleTimeout must not be negative");
     }
     this.idleTimeout = timeout;
+    return self();
+  }
+
+  /**
+   * The socket's send buffer (SO_SNDBUF) in bytes; 0, the default, leaves it to the OS.
+   * A smaller buffer bounds how much bulk data can sit in the kernel ahead of a small call
+   * (head-of-line latency) at some cost in bulk throughput on long links.
+   */
+  public B socketSendBuffer(int bytes) {
+    if (bytes < 0) {
+      throw new IllegalArgumentException("socketSendBuffer must not be negative: " + bytes);
+    }
+    this.socketSendBuffer = bytes;
     return self();
   }
 

@@ -17,7 +17,7 @@ import org.HdrHistogram.Histogram;
  * same while a 64 MiB server-streaming transfer (64 × 1 MiB) runs on the same connection.
  *
  * <p>Run: {@code java -cp braid-bench/target/benchmarks.jar
- * dev.braid.bench.rpc.HeadOfLineBench [calls]}. Prints p50/p99 per mode; every response is
+ * dev.braid.bench.rpc.HeadOfLineBench [calls [sndbuf]]}. Prints p50/p99 per mode; every response is
  * verified, and a run with an error fails instead of printing figures.
  */
 public final class HeadOfLineBench {
@@ -25,11 +25,15 @@ public final class HeadOfLineBench {
 
   public static void main(String[] args) throws Exception {
     int calls = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
+    int sndbuf = args.length > 1 ? Integer.parseInt(args[1]) : 0;
+    System.out.printf("%d calls per phase, SO_SNDBUF %s%n", calls,
+        sndbuf == 0 ? "OS default" : sndbuf + " bytes");
     try (BraidServer server = BraidServer.builder().listen("127.0.0.1", 0)
+        .socketSendBuffer(sndbuf)
         .addService(new EchoService().definition()).build().start()) {
       for (Multiplexing mode : new Multiplexing[] {Multiplexing.NEGOTIATE, Multiplexing.FORCE}) {
         try (ClientConnection c = ClientConnection.builder("127.0.0.1:" + server.port())
-            .multiplexing(mode).connect()) {
+            .multiplexing(mode).socketSendBuffer(sndbuf).connect()) {
           measure(c, calls, false); // warm-up
           Histogram idle = measure(c, calls, false);
           Histogram busy = measure(c, calls, true);
