@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  * connection-per-stream, each server in its own process pinned to one core and each client
  * in its own process pinned to the other. See bench/README.md.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "braid bench", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
         "Runs the RPC benchmark matrix: every selected system x executor x scenario x "
             + "payload x calls in flight, as a closed loop (warm-up, then a measured phase).",

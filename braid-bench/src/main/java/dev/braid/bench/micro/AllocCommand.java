@@ -28,7 +28,9 @@ import picocli.CommandLine.Option;
  * {@code jdk.ObjectAllocationOutsideTLAB} event records it with its stack. After a warm-up
  * long enough for C2 (so escape analysis has removed what it can), each operation runs a
  * fixed number of times under a recording, and the events of the benchmark thread are
- * counted. A calibration operation allocating exactly one array checks the method.
+ * counted. A calibration operation allocating exactly one array checks the method. Objects
+ * whose first non-JDK frame is the benchmark's own code (the engine fixture writing the
+ * peer's bytes, EmbeddedChannel's queues) are shown separately as harness overhead.
  */
 @Command(name = "allocs", mixinStandardHelpOptions = true,
     description = "Count heap objects per operation on the hot paths (JFR, -XX:-UseTLAB).")
@@ -113,7 +115,8 @@ public final class AllocCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "Heap objects per operation (JFR ObjectAllocationOutsideTLAB"
         + " with -XX:-UseTLAB, G1; %d warm-up ops, then %d measured ops per case).%n"
         + "Engine cases: per call (batch64 cases divide by 64).%n%n", warmup, ops);
-    System.out.printf(Locale.ROOT, "%-52s %12s %12s%n", "case", "objects/op", "bytes/op");
+    System.out.printf(Locale.ROOT, "%-52s %12s %12s %18s%n", "case", "objects/op", "bytes/op",
+        "of which harness");
     Map<String, List<String>> siteLines = new LinkedHashMap<>();
     for (Case c : cases()) {
       if (fp != null && !fp.matcher(c.name).find()) {
@@ -125,6 +128,7 @@ public final class AllocCommand implements Callable<Integer> {
       Path f = Files.createTempFile("braid-allocs", ".jfr");
       long objects = 0;
       long bytes = 0;
+      long harness = 0;
       Map<String, long[]> bySite = new HashMap<>();
       long tid = Thread.currentThread().getId();
       try (Recording r = new Recording()) {
@@ -149,7 +153,13 @@ public final class AllocCommand implements Callable<Integer> {
         long size = e.getLong("allocationSize");
         objects++;
         bytes += size;
-        String site = e.getClass("objectClass").getName() + " at " + site(e);
+        String where = site(e);
+        if (where.startsWith("EngineFixture") || where.startsWith("Embedded")
+            || where.startsWith("AllocCommand") || where.startsWith("WireBenchmark")
+            || where.startsWith("QueryCodecBenchmark")) {
+          harness++;
+        }
+        String site = e.getClass("objectClass").getName() + " at " + where;
         long[] v = bySite.computeIfAbsent(site, k -> new long[2]);
         v[0]++;
         v[1] += size;
@@ -157,7 +167,8 @@ public final class AllocCommand implements Callable<Integer> {
       Files.deleteIfExists(f);
       double perOp = (double) objects / ops / c.batch;
       double bytesPerOp = (double) bytes / ops / c.batch;
-      System.out.printf(Locale.ROOT, "%-52s %12.2f %12.1f%n", c.name, perOp, bytesPerOp);
+      System.out.printf(Locale.ROOT, "%-52s %12.2f %12.1f %18.2f%n", c.name, perOp, bytesPerOp,
+          (double) harness / ops / c.batch);
       List<Map.Entry<String, long[]>> top = new ArrayList<>(bySite.entrySet());
       top.sort((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]));
       List<String> lines = new ArrayList<>();

@@ -505,6 +505,7 @@ public final class Matrix {
           + "figures can move by tens of percent between runs (and p99 by milliseconds); "
           + "the 1-minute load average at the start of each cell is in the details file");
       m.put("braid_commit", git());
+      m.put("engine_build", engineBuild());
       Map<String, Object> systems = new LinkedHashMap<>();
       for (SystemKind k : cfg.systems) {
         systems.put(k.label(), k.connectionModel() + "; encoding: " + k.encoding()
@@ -552,6 +553,49 @@ public final class Matrix {
         // not Linux
       }
       return "unknown";
+    }
+
+    /**
+     * When the braid-rpc classes in this harness were compiled, and whether the engine's
+     * sources had uncommitted changes at run time (the harness measures the classes it
+     * was built with, which may come from a working tree).
+     */
+    static String engineBuild() {
+      String built = "unknown";
+      try {
+        java.net.URL src = dev.braid.rpc.BraidServer.class.getProtectionDomain()
+            .getCodeSource().getLocation();
+        Path p = Path.of(src.toURI());
+        if (Files.isRegularFile(p)) {
+          try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(p.toFile())) {
+            java.util.zip.ZipEntry e = z.getEntry("dev/braid/rpc/internal/Connection.class");
+            if (e != null) {
+              built = e.getLastModifiedTime().toInstant().truncatedTo(
+                  java.time.temporal.ChronoUnit.SECONDS).toString();
+            }
+          }
+        } else {
+          built = Files.getLastModifiedTime(p.resolve("dev/braid/rpc/internal/Connection.class"))
+              .toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        }
+      } catch (Exception e) {
+        // unknown
+      }
+      String dirty = "unknown";
+      try {
+        Process pr = new ProcessBuilder("git", "status", "--porcelain", "--", "braid-wire",
+            "braid-rpc", "braid-protobuf").redirectErrorStream(true).start();
+        String s = new String(pr.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (pr.waitFor() == 0) {
+          dirty = s.isEmpty() ? "engine sources clean at run time"
+              : "engine sources had uncommitted changes at run time: "
+                  + s.lines().map(l -> l.substring(Math.min(3, l.length())))
+                      .collect(java.util.stream.Collectors.joining(", "));
+        }
+      } catch (IOException | InterruptedException e) {
+        // not a checkout
+      }
+      return "braid-rpc classes compiled " + built + "; " + dirty;
     }
 
     static String git() {
