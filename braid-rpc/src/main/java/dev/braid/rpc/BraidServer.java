@@ -153,17 +153,8 @@ public final class BraidServer implements AutoCloseable {
    */
   @Override
   public void close() {
-    closed = true;
-    Channel ch = serverChannel;
-    if (ch != null) {
-      ch.close().awaitUninterruptibly();
-    }
-    List<CompletableFuture<Void>> all = new ArrayList<>();
-    for (Connection c : connections) {
-      all.add(c.closeGracefully());
-    }
     try {
-      CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]))
+      stopAccepting(Connection::closeGracefully)
           .get(gracePeriod.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       log.info("grace period of {} over; closing {} connection(s)", gracePeriod,
@@ -176,6 +167,18 @@ public final class BraidServer implements AutoCloseable {
 
   /** Closes at once: every call in flight fails. */
   public void closeNow() {
+    stopAccepting(c -> {
+      c.close(Status.of(Code.UNAVAILABLE, "server closed"));
+      return c.closeFuture();
+    }).join();
+    if (ownedExecutor != null) {
+      ownedExecutor.shutdownNow();
+    }
+  }
+
+  /** Closes the listener and applies {@code closing} to every connection. */
+  private CompletableFuture<Void> stopAccepting(
+      java.util.function.Function<Connection, CompletableFuture<Void>> closing) {
     closed = true;
     Channel ch = serverChannel;
     if (ch != null) {
@@ -183,13 +186,9 @@ public final class BraidServer implements AutoCloseable {
     }
     List<CompletableFuture<Void>> all = new ArrayList<>();
     for (Connection c : connections) {
-      c.close(Status.of(Code.UNAVAILABLE, "server closed"));
-      all.add(c.closeFuture());
+      all.add(closing.apply(c));
     }
-    CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).join();
-    if (ownedExecutor != null) {
-      ownedExecutor.shutdownNow();
-    }
+    return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]));
   }
 
   /** Builds a {@link BraidServer}; every setting is validated. */
