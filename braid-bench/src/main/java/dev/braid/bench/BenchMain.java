@@ -77,6 +77,11 @@ public final class BenchMain implements Callable<Integer> {
       description = "Measured phase per cell (default ${DEFAULT-VALUE} s)")
   double measure;
 
+  @Option(names = "--jit-warmup", paramLabel = "SECONDS", defaultValue = "5",
+      description = "Each new client JVM first runs unary calls at 64 in flight for this "
+          + "long, unmeasured, to warm its JIT and the server's (default ${DEFAULT-VALUE} s)")
+  double jitWarmup;
+
   @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
       description = "Runs per cell; the median by throughput is kept (default 1)")
   int repeat;
@@ -147,6 +152,7 @@ public final class BenchMain implements Callable<Integer> {
     cfg.bidiPayload = size(bidiPayload);
     cfg.warmupMillis = Math.round(warmup * 1000);
     cfg.measureMillis = Math.round(measure * 1000);
+    cfg.firstWarmupMillis = Math.round(jitWarmup * 1000);
     cfg.repeat = Math.max(1, repeat);
     cfg.pin = !noPin;
     cfg.jvmOptions = List.of(jvmOpts.trim().split("\\s+"));

@@ -53,14 +53,55 @@ public final class ClientCommand implements Callable<Integer> {
   @Option(names = "--measure-ms", defaultValue = "5000")
   long measureMs;
 
+  @Option(names = "--serve", description = "Run cells read from standard input, one JSON "
+      + "object per line ({\"scenario\", \"payload\", \"inflight\", \"messages\", "
+      + "\"warmup_ms\", \"measure_ms\"}), until its end: one JVM for many cells")
+  boolean serve;
+
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
     SystemKind kind = SystemKind.parse(system);
     String ex = executor != null ? executor : kind.executors().get(0);
-    Cell cell = new Cell(kind.label(), ex, Scenario.parse(scenario), payload, inflight,
-        messages, warmupMs, measureMs);
     PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out),
         true, StandardCharsets.UTF_8);
+    if (!serve) {
+      run(kind, new Cell(kind.label(), ex, Scenario.parse(scenario), payload, inflight,
+          messages, warmupMs, measureMs), out);
+      return 0;
+    }
+    java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+        System.in, StandardCharsets.UTF_8));
+    String line;
+    while ((line = in.readLine()) != null) {
+      if (line.isBlank()) {
+        continue;
+      }
+      Cell cell;
+      try {
+        java.util.Map<String, Object> m = Json.parseObject(line);
+        cell = new Cell(kind.label(), ex, Scenario.parse((String) m.get("scenario")),
+            num(m, "payload"), num(m, "inflight"), num(m, "messages"),
+            num(m, "warmup_ms"), num(m, "measure_ms"));
+      } catch (RuntimeException e) {
+        out.println("RESULT " + Json.write(java.util.Map.of("system", kind.label(),
+            "executor", ex, "scenario", "unary", "error", "bad cell request: " + e)));
+        continue;
+      }
+      run(kind, cell, out);
+      System.gc(); // start the next cell from a clean heap
+    }
+    return 0;
+  }
+
+  private static int num(java.util.Map<String, Object> m, String k) {
+    Object v = m.get(k);
+    if (!(v instanceof Number n)) {
+      throw new IllegalArgumentException("missing " + k);
+    }
+    return n.intValue();
+  }
+
+  private void run(SystemKind kind, Cell cell, PrintStream out) {
     CellResult r = CellRunner.run(Systems.client(kind, ClientConnection.parseAddress(addr), cell),
         cell, new CellRunner.Listener() {
           @Override
@@ -75,6 +116,5 @@ public final class ClientCommand implements Callable<Integer> {
         });
     out.println("RESULT " + Json.write(r.toDetails()));
     out.flush();
-    return 0;
   }
 }

@@ -42,6 +42,11 @@ public final class Matrix {
     public int bidiPayload = 1024;
     public List<Integer> inflight = List.of(1, 16, 64, 256);
     public long warmupMillis = 3000;
+    /**
+     * A new client JVM first runs unary calls at 64 in flight for this long, unmeasured, so
+     * that its JIT (and the server's) is warm before the first measured cell; 0: never.
+     */
+    public long firstWarmupMillis = 5000;
     public long measureMillis = 5000;
     public int repeat = 1;
     public boolean pin = true;
@@ -184,6 +189,10 @@ public final class Matrix {
         }
       }
     } finally {
+      if (client != null) {
+        client.kill();
+        client = null;
+      }
       server.stop();
     }
     return out;
@@ -214,46 +223,105 @@ public final class Matrix {
     cfg.out.flush();
   }
 
-  /** Runs one client process for {@code c}; returns its result (an error on any failure). */
+  /**
+   * Runs cell {@code c}: Go in a fresh bench-client process; JVM systems in the group's
+   * long-lived client JVM (started on first use, restarted after a failure), so that the
+   * JIT's work carries over between cells as it would in a service.
+   */
   CellResult runClient(Cell c, ServerProcess server) throws InterruptedException {
     SystemKind kind = SystemKind.parse(c.system());
-    List<String> cmd = new ArrayList<>(pin(cfg.clientCpu));
     if (kind.isGo()) {
+      List<String> cmd = new ArrayList<>(pin(cfg.clientCpu));
       cmd.add(cfg.goDir.resolve("bin/bench-client").toString());
       cmd.addAll(List.of("-addr", server.address, "-scenario", c.scenario().label(),
           "-payload", String.valueOf(c.payloadBytes()), "-inflight",
           String.valueOf(c.inflight()), "-messages", String.valueOf(c.messagesPerCall()),
           "-warmup-ms", String.valueOf(c.warmupMillis()), "-measure-ms",
           String.valueOf(c.measureMillis())));
-    } else {
-      cmd.addAll(java("client-" + fileName(c)));
-      cmd.addAll(List.of("client", "--system", c.system(), "--executor", c.executor(),
-          "--addr", server.address, "--scenario", c.scenario().label(), "--payload",
-          String.valueOf(c.payloadBytes()), "--inflight", String.valueOf(c.inflight()),
-          "--messages", String.valueOf(c.messagesPerCall()), "--warmup-ms",
-          String.valueOf(c.warmupMillis()), "--measure-ms", String.valueOf(c.measureMillis())));
-    }
-    Path log = cfg.logDir.resolve("client-" + fileName(c) + ".log");
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(log.toFile());
-    if (kind.isGo()) {
+      Path log = cfg.logDir.resolve("client-" + fileName(c) + ".log");
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(log.toFile());
       pb.environment().put("GOMAXPROCS", pinning ? "1" : String.valueOf(
           Runtime.getRuntime().availableProcessors()));
+      Process p;
+      try {
+        p = pb.start();
+      } catch (IOException e) {
+        return CellResult.of(c).fail("client did not start: " + e.getMessage());
+      }
+      try {
+        return exchange(c, server, p, log, false);
+      } finally {
+        try {
+          p.getOutputStream().close();
+        } catch (IOException e) {
+          // gone
+        }
+      }
     }
-    Process p;
+    if (client == null || !client.process.isAlive()) {
+      try {
+        client = ClientProcess.start(this, kind, c.executor(), server.address);
+      } catch (IOException e) {
+        return CellResult.of(c).fail("client did not start: " + e.getMessage());
+      }
+      if (cfg.firstWarmupMillis > 0) {
+        // A new JVM: warm its JIT (and the server's) with unary calls at 64 in flight, so
+        // that the first measured cell, often 1 in flight, does not run on cold code.
+        Cell warm = new Cell(c.system(), c.executor(), Scenario.UNARY,
+            cfg.unaryPayloads.isEmpty() ? 0 : cfg.unaryPayloads.get(0), 64, 1,
+            cfg.firstWarmupMillis, 500);
+        CellResult w = send(warm, server);
+        if (!w.ok() && !client.process.isAlive()) {
+          return CellResult.of(c).fail("client died while warming up: " + w.error);
+        }
+      }
+    }
+    return send(c, server);
+  }
+
+  private CellResult send(Cell c, ServerProcess server) throws InterruptedException {
+    Map<String, Object> req = new LinkedHashMap<>();
+    req.put("scenario", c.scenario().label());
+    req.put("payload", c.payloadBytes());
+    req.put("inflight", c.inflight());
+    req.put("messages", c.messagesPerCall());
+    req.put("warmup_ms", c.warmupMillis());
+    req.put("measure_ms", c.measureMillis());
     try {
-      p = pb.start();
+      client.in.write((Json.write(req) + "\n").getBytes(StandardCharsets.UTF_8));
+      client.in.flush();
     } catch (IOException e) {
-      return CellResult.of(c).fail("client did not start: " + e.getMessage());
+      client.kill();
+      return CellResult.of(c).fail("client process gone: " + e.getMessage() + " ("
+          + tail(client.log) + ")");
     }
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(c.warmupMillis()
-        + c.measureMillis() + 90_000);
+    client.cells++;
+    CellResult r = exchange(c, server, client.process, client.log, true);
+    if (!r.ok() && r.error.startsWith("client ")) {
+      client.kill(); // unusable; the next cell starts a fresh one
+    }
+    return r;
+  }
+
+  /** The group's long-lived client JVM, or null. */
+  private ClientProcess client;
+
+  /**
+   * Reads one cell's output lines from {@code p} (progress, phases, result), asking the
+   * server for its counters around the measured phase. A watchdog kills the process if the
+   * cell overruns.
+   */
+  private CellResult exchange(Cell c, ServerProcess server, Process p, Path log,
+      boolean persistent) throws InterruptedException {
+    long budget = c.warmupMillis() + c.measureMillis() + cfg.firstWarmupMillis + 90_000;
+    java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
     Thread watchdog = new Thread(() -> {
       try {
-        if (!p.waitFor(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        if (!finished.await(budget, TimeUnit.MILLISECONDS)) {
           p.destroyForcibly();
         }
       } catch (InterruptedException e) {
-        p.destroyForcibly();
+        Thread.currentThread().interrupt();
       }
     }, "bench-watchdog");
     watchdog.setDaemon(true);
@@ -264,8 +332,9 @@ public final class Matrix {
     long lastCompleted = 0;
     long lastNanos = System.nanoTime();
     double rate = 0;
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(),
-        StandardCharsets.UTF_8))) {
+    BufferedReader in = persistent ? client.out : new BufferedReader(new InputStreamReader(
+        p.getInputStream(), StandardCharsets.UTF_8));
+    try {
       String line;
       while ((line = in.readLine()) != null) {
         if (line.startsWith("PROGRESS ")) {
@@ -273,7 +342,10 @@ public final class Matrix {
           if (f.length >= 5 && cfg.progressBar) {
             long completed = Long.parseLong(f[4]);
             long now = System.nanoTime();
-            if (now - lastNanos > 100_000_000L) {
+            if (f[2].equals("0")) {
+              lastCompleted = completed;
+              lastNanos = now;
+            } else if (now - lastNanos > 100_000_000L) {
               rate = (completed - lastCompleted) / ((now - lastNanos) / 1e9);
               lastCompleted = completed;
               lastNanos = now;
@@ -286,18 +358,24 @@ public final class Matrix {
           s1 = server.stats();
         } else if (line.startsWith("RESULT ")) {
           result = line.substring(7);
+          break;
         }
       }
-    } catch (IOException e) {
-      // the process died; handled below
+    } catch (IOException | RuntimeException e) {
+      // the process died or printed garbage; handled below
+    } finally {
+      finished.countDown();
     }
-    p.waitFor(30, TimeUnit.SECONDS);
-    if (p.isAlive()) {
-      p.destroyForcibly();
+    if (!persistent) {
+      p.waitFor(30, TimeUnit.SECONDS);
+      if (p.isAlive()) {
+        p.destroyForcibly();
+      }
     }
     if (result == null) {
-      return CellResult.of(c).fail("client exited with " + (p.isAlive() ? "timeout"
-          : "status " + p.exitValue()) + " and no result: " + tail(log));
+      boolean alive = p.isAlive();
+      return CellResult.of(c).fail("client " + (alive ? "stopped answering"
+          : "exited with status " + p.waitFor()) + " without a result: " + tail(log));
     }
     CellResult r;
     try {
@@ -313,6 +391,47 @@ public final class Matrix {
     }
     r.messagesPerCall = c.scenario() == Scenario.STREAM ? c.messagesPerCall() : 1;
     return r;
+  }
+
+  /** A client JVM serving cells of one system and executor, one JSON line per cell. */
+  static final class ClientProcess {
+    final Process process;
+    final BufferedReader out;
+    final OutputStream in;
+    final Path log;
+    int cells;
+
+    private ClientProcess(Process process, Path log) {
+      this.process = process;
+      this.out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+          StandardCharsets.UTF_8));
+      this.in = process.getOutputStream();
+      this.log = log;
+    }
+
+    static ClientProcess start(Matrix m, SystemKind kind, String executor, String address)
+        throws IOException {
+      List<String> cmd = new ArrayList<>(m.pin(m.cfg.clientCpu));
+      cmd.addAll(m.java("client-" + kind.label() + "-" + executor));
+      cmd.addAll(List.of("client", "--system", kind.label(), "--executor", executor,
+          "--addr", address, "--serve"));
+      Path log = m.cfg.logDir.resolve("client-" + kind.label() + "-" + executor + "-"
+          + System.nanoTime() + ".log");
+      return new ClientProcess(new ProcessBuilder(cmd).redirectError(log.toFile()).start(),
+          log);
+    }
+
+    void kill() throws InterruptedException {
+      try {
+        in.close();
+      } catch (IOException e) {
+        // gone
+      }
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(5, TimeUnit.SECONDS);
+      }
+    }
   }
 
   private void bar(Cell c, String phase, long elapsed, long totalMs, double rate) {
@@ -337,6 +456,7 @@ public final class Matrix {
     if (cfg.jfrDir != null) {
       cmd.add("-XX:+UnlockDiagnosticVMOptions");
       cmd.add("-XX:+DebugNonSafepoints");
+      cmd.add("-Xlog:jfr+startup=warning");
       cmd.add("-XX:StartFlightRecording=filename=" + cfg.jfrDir.resolve(jfrName + ".jfr")
           + ",settings=" + JfrSettings.file(cfg.jfrDir) + ",dumponexit=true");
     }
@@ -409,8 +529,12 @@ public final class Matrix {
       Process p = pb.start();
       BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
           StandardCharsets.UTF_8));
-      String line = readLine(out, p, 60_000);
-      if (line == null || !line.startsWith("LISTEN ")) {
+      long end = System.currentTimeMillis() + 60_000;
+      String line;
+      do { // skip anything else on stdout (JVM logging)
+        line = readLine(out, p, Math.max(1, end - System.currentTimeMillis()));
+      } while (line != null && !line.startsWith("LISTEN "));
+      if (line == null) {
         p.destroyForcibly();
         throw new IOException("no LISTEN line (" + tail(log) + ")");
       }
@@ -459,7 +583,11 @@ public final class Matrix {
       try {
         in.write("STATS\n".getBytes(StandardCharsets.US_ASCII));
         in.flush();
-        String line = readLine(out, process, 5_000);
+        long end = System.currentTimeMillis() + 5_000;
+        String line;
+        do {
+          line = readLine(out, process, Math.max(1, end - System.currentTimeMillis()));
+        } while (line != null && !line.startsWith("STATS "));
         return line == null ? null : ProcessStats.parse(line);
       } catch (IOException | RuntimeException e) {
         return null;
@@ -499,8 +627,11 @@ public final class Matrix {
               + "with pinned runs");
       m.put("jvm_options", String.join(" ", cfg.jvmOptions));
       m.put("phases", cfg.warmupMillis / 1000.0 + " s warm-up, " + cfg.measureMillis / 1000.0
-          + " s measured, per cell; " + cfg.repeat + " run(s) per cell, median by throughput;"
-          + " a fresh client process per cell, one server process per system and executor");
+          + " s measured, per cell; each new client JVM first warms up (its JIT and the "
+          + "server's) with " + cfg.firstWarmupMillis / 1000.0 + " s of unary calls at 64 in "
+          + "flight; " + cfg.repeat + " run(s) per cell, median by "
+          + "throughput; one server process and one client process per system and executor "
+          + "(the Go client: a fresh process per cell)");
       m.put("noise", "shared VM: other engineers build and test on it in parallel, so "
           + "figures can move by tens of percent between runs (and p99 by milliseconds); "
           + "the 1-minute load average at the start of each cell is in the details file");

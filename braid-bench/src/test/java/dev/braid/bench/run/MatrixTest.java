@@ -39,6 +39,7 @@ class MatrixTest {
     cfg.inflight = List.of(2);
     cfg.warmupMillis = 200;
     cfg.measureMillis = 300;
+    cfg.firstWarmupMillis = 200;
     cfg.jvmOptions = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
     cfg.classPath = System.getProperty("surefire.test.class.path",
         System.getProperty("java.class.path"));
