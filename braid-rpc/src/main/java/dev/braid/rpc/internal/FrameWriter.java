@@ -65,6 +65,10 @@ final class FrameWriter {
       encodeInto(out, encoding, message, size);
       return;
     }
+    if (encoding == Encoding.RawBytes.INSTANCE) {
+      writeBytes(out, dev.braid.wire.Kind.MESSAGE, streamId, messageId, (byte[]) message, split);
+      return;
+    }
     ByteBuffer scratch = ByteBuffer.allocate(size);
     encoding.encode(message, scratch);
     checkWritten(scratch.position(), size);
