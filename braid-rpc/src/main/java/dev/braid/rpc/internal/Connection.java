@@ -631,7 +631,8 @@ public final class Connection extends ByteToMessageDecoder {
 
   /** Negotiated mode: one frame of {@code s}, then {@code s} goes to the back of the line. */
   private boolean writeOneFrame(RpcStream s) {
-    ByteBuf f = s.pollFrame(writeHeader, splitSize() + FrameHeader.MAX_SIZE);
+    ByteBuf f = s.pollFrame(writeHeader, splitSize() + FrameHeader.MAX_SIZE,
+        writable.isEmpty());
     if (f == null) {
       if (s.hasOutbound()) {
         s.windowBlocked = true; // a WindowUpdate puts it back in line
@@ -914,8 +915,10 @@ public final class Connection extends ByteToMessageDecoder {
       s.partial.addComponent(true, in.readRetainedSlice(len));
       if (isMessage) {
         s.partialBytes += len;
-        if (s.partialBytes > config.streamWindow() / 2) {
-          // a message larger than half the window: credit its frames as they arrive
+        if (s.partialBytes > config.streamWindow() / 2
+            && s.partialBytes - s.partialCredited >= config.streamWindow() / 8) {
+          // a message larger than half the window: credit its frames as they arrive, in
+          // eighth-window batches
           returnCredit(s, s.partialBytes - s.partialCredited);
           s.partialCredited = s.partialBytes;
         }

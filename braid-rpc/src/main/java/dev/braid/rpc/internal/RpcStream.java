@@ -241,7 +241,7 @@ abstract class RpcStream {
    * Event loop, negotiated mode: the next single frame, or null if nothing is queued or the
    * next frame is Message data and the send window is used up.
    */
-  final ByteBuf pollFrame(dev.braid.wire.FrameHeader header, int smallBuffer) {
+  final ByteBuf pollFrame(dev.braid.wire.FrameHeader header, int smallBuffer, boolean alone) {
     synchronized (this) {
       ByteBuf head = outbound.peek();
       if (head == null) {
@@ -253,8 +253,9 @@ abstract class RpcStream {
       }
       int before = outboundBytes;
       ByteBuf out;
-      if (head.readableBytes() <= smallBuffer) {
-        // small enough to go whole: no frame parsing, one write
+      if (head.readableBytes() <= smallBuffer || alone) {
+        // small, or no other stream is waiting to be fair to: the buffer goes whole (the
+        // window may be overdrawn by at most this buffer's message)
         out = removeOutbound();
         if (sendWindow != Long.MAX_VALUE) {
           sendWindow -= data;
