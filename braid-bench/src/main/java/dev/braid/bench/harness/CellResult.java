@@ -39,6 +39,8 @@ public final class CellResult {
   public double loadAvg = Double.NaN;
   /** Why the cell failed, or null. */
   public String error;
+  /** With --repeat: every repeat's calls/s, in run order (this result is their median). */
+  public java.util.List<Double> repeats = java.util.List.of();
 
   public boolean ok() {
     return error == null;
@@ -111,6 +113,13 @@ public final class CellResult {
     m.put("server_alloc_bytes_per_call", num(serverAllocBytes, 0));
     m.put("server_allocs_per_call", num(serverAllocs, 1));
     m.put("load_avg_1m", num(loadAvg, 2));
+    if (repeats.size() > 1) {
+      java.util.List<Object> l = new java.util.ArrayList<>();
+      for (double d : repeats) {
+        l.add(num(d, 1));
+      }
+      m.put("repeat_calls_per_s", l);
+    }
     m.put("error", error);
     return m;
   }
@@ -144,6 +153,13 @@ public final class CellResult {
     r.serverAllocs = dbl(m, "server_allocs_per_call");
     r.loadAvg = dbl(m, "load_avg_1m");
     r.error = (String) m.get("error");
+    if (m.get("repeat_calls_per_s") instanceof java.util.List<?> l) {
+      java.util.List<Double> rs = new java.util.ArrayList<>();
+      for (Object o : l) {
+        rs.add(o instanceof Number n ? n.doubleValue() : Double.NaN);
+      }
+      r.repeats = rs;
+    }
     return r;
   }
 

@@ -287,7 +287,7 @@ public final class MarkdownReport {
             .append(opt(r.clientAllocBytes, "%,.0f")).append(" | ")
             .append(opt(r.serverAllocBytes, "%,.0f")).append(" | ")
             .append(allocs(r)).append(" | ")
-            .append(opt(r.loadAvg, "%.2f")).append(" | ok |\n");
+            .append(opt(r.loadAvg, "%.2f")).append(" | ok").append(repeats(r)).append(" |\n");
       } else {
         sb.append("– | – | – | – | – | – | – | – | – | – | – | ")
             .append(opt(r.loadAvg, "%.2f")).append(" | **error**: ")
@@ -295,6 +295,17 @@ public final class MarkdownReport {
       }
     }
     sb.append('\n');
+  }
+
+  private static String repeats(CellResult r) {
+    if (r.repeats.size() < 2) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder(" (median of ");
+    for (int i = 0; i < r.repeats.size(); i++) {
+      sb.append(i == 0 ? "" : " / ").append(Units.rate(r.repeats.get(i)));
+    }
+    return sb.append(" calls/s)").toString();
   }
 
   private static String allocs(CellResult r) {

@@ -207,7 +207,11 @@ public final class Matrix {
     }
     List<CellResult> s = new ArrayList<>(reps);
     s.sort(Comparator.comparingDouble(r -> r.callsPerS));
-    return s.get(s.size() / 2);
+    CellResult m = s.get(s.size() / 2);
+    if (reps.size() > 1) {
+      m.repeats = reps.stream().map(r -> r.callsPerS).toList();
+    }
+    return m;
   }
 
   private void report(Cell c, CellResult r) {

@@ -20,6 +20,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
@@ -58,7 +59,11 @@ public final class NettySystem {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel c) {
-            c.pipeline().addLast(decoder(), new ServerHandler(faults));
+            LengthFieldBasedFrameDecoder d = decoder();
+            // The echo keeps slices of the received bytes until they are written; a merging
+            // cumulation shared that way would be copied on every read.
+            d.setCumulator(ByteToMessageDecoder.COMPOSITE_CUMULATOR);
+            c.pipeline().addLast(d, new ServerHandler(faults));
           }
         })
         .bind(listen).syncUninterruptibly().channel();

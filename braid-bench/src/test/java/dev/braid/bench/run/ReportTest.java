@@ -89,6 +89,21 @@ class ReportTest {
   }
 
   @Test
+  void repeatsKeepTheMedianAndFailIfAnyFailed() {
+    CellResult a = r("grpc-java", "pool", Scenario.UNARY, 0, 64, 300, 10);
+    CellResult b = r("grpc-java", "pool", Scenario.UNARY, 0, 64, 100, 30);
+    CellResult c = r("grpc-java", "pool", Scenario.UNARY, 0, 64, 200, 20);
+    CellResult m = Matrix.median(List.of(a, b, c));
+    assertThat(m.callsPerS).isEqualTo(200);
+    assertThat(m.repeats).containsExactly(300.0, 100.0, 200.0);
+    assertThat(CellResult.fromMap(m.toDetails()).repeats).containsExactly(300.0, 100.0, 200.0);
+    assertThat(MarkdownReport.render(new Results(new LinkedHashMap<>(), "d", List.of(m)), null))
+        .contains("(median of 300 / 100 / 200 calls/s)");
+    CellResult bad = r("grpc-java", "pool", Scenario.UNARY, 0, 64, 500, 10).fail("boom");
+    assertThat(Matrix.median(List.of(a, bad, c)).error).isEqualTo("boom");
+  }
+
+  @Test
   void niceSteps() {
     assertThat(SvgChart.niceStep(23_000)).isEqualTo(25_000);
     assertThat(SvgChart.niceStep(0.7)).isEqualTo(1);
