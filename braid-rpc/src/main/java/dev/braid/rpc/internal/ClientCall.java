@@ -92,7 +92,7 @@ final class ClientCall<Q, R> extends RpcStream implements ClientStream<Q, R> {
     }
     int reqSize = 0;
     if (withRequest) {
-      reqSize = checkedSize(method.requestEncoding(), request);
+      reqSize = checkedSize(method.requestEncoding(), request, "request");
       openingMessageBytes = reqSize;
     }
     byte[] settings = conn.announces(id) ? conn.settingsBody() : null;
@@ -137,45 +137,20 @@ final class ClientCall<Q, R> extends RpcStream implements ClientStream<Q, R> {
     return buf;
   }
 
-  private <T> int checkedSize(Encoding<T> encoding, T message) throws StatusException {
-    int size;
-    try {
-      size = encoding.encodedSize(message);
-    } catch (RuntimeException e) {
-      throw Status.of(Code.INTERNAL, "failed to size the message: " + e, e).asException();
-    }
-    if (size > conn.maxSendMessageSize()) {
-      throw Status.of(Code.RESOURCE_EXHAUSTED, "message of " + size
-          + " bytes exceeds the maximum message size of " + conn.maxSendMessageSize())
-          .asException();
-    }
-    return size;
-  }
-
   // -------------------------------------------------------------- ClientStream
 
   @Override
   public void send(Q message) throws StatusException {
-    int size;
     try {
-      size = checkedSize(method.requestEncoding(), message);
+      int size = checkedSize(method.requestEncoding(), message, "request");
+      sendMessage(method.requestEncoding(), message, size, "request");
     } catch (StatusException e) {
-      cancel(e.status());
+      if (e.code() != Code.INTERNAL && e.code() != Code.RESOURCE_EXHAUSTED) {
+        throw e; // the call had already ended
+      }
+      cancel(e.status()); // a bad message fails the whole call, and the server learns it
       throw e;
     }
-    awaitReady();
-    long mid = reserveIds(1);
-    int split = conn.splitSize();
-    ByteBuf buf = conn.alloc().buffer(FrameWriter.packetSize(id, mid, size, split));
-    try {
-      FrameWriter.writeMessage(buf, id, mid, method.requestEncoding(), message, size, split);
-    } catch (RuntimeException e) {
-      buf.release();
-      Status s = Status.of(Code.INTERNAL, "failed to encode the request: " + e, e);
-      cancel(s);
-      throw s.asException();
-    }
-    queue(buf, size, false, false, null);
   }
 
   @Override

@@ -126,6 +126,49 @@ abstract class RpcStream {
         "stream already finished");
   }
 
+  /**
+   * The encoded size of {@code message}, checked against the largest message this side may
+   * send. {@code what} names it in errors ("request", "response").
+   */
+  final <T> int checkedSize(dev.braid.rpc.Encoding<T> encoding, T message, String what)
+      throws StatusException {
+    int size;
+    try {
+      size = encoding.encodedSize(message);
+    } catch (RuntimeException e) {
+      throw Status.of(Code.INTERNAL, "failed to size the " + what + ": " + e, e)
+          .asException();
+    }
+    if (size > conn.maxSendMessageSize()) {
+      throw Status.of(Code.RESOURCE_EXHAUSTED, what + " of " + size
+          + " bytes exceeds the maximum message size of " + conn.maxSendMessageSize())
+          .asException();
+    }
+    return size;
+  }
+
+  /**
+   * Sends one Message packet of {@code size} bytes (already checked): waits until the stream
+   * is ready, encodes into a fresh buffer and queues it.
+   *
+   * @throws StatusException if the stream ended, or encoding failed (status INTERNAL)
+   */
+  final <T> void sendMessage(dev.braid.rpc.Encoding<T> encoding, T message, int size,
+      String what) throws StatusException {
+    awaitReady();
+    long mid = reserveIds(1);
+    int split = conn.splitSize();
+    ByteBuf buf = conn.alloc().buffer(FrameWriter.packetSize(id, mid, size, split));
+    try {
+      FrameWriter.writeMessage(buf, id, mid, encoding, message, size, split);
+    } catch (RuntimeException e) {
+      buf.release();
+      throw Status.of(Code.INTERNAL, "failed to encode the " + what + ": " + e, e)
+          .asException();
+    }
+    queue(buf, size, false, false, null);
+  }
+
   /** Blocks while too many bytes are queued for sending. */
   final void awaitReady() throws StatusException {
     synchronized (this) {

@@ -198,7 +198,7 @@ final class ServerCall<Q, R> extends RpcStream implements ServerStream<Q, R> {
   private void sendFinal(R response) throws StatusException {
     int size;
     try {
-      size = checkedSize(response);
+      size = checkedSize(method.responseEncoding(), response, "response");
     } catch (StatusException e) {
       finish(e.status());
       throw e;
@@ -216,21 +216,6 @@ final class ServerCall<Q, R> extends RpcStream implements ServerStream<Q, R> {
       return;
     }
     queue(buf, size, true, false, null);
-  }
-
-  private int checkedSize(R message) throws StatusException {
-    int size;
-    try {
-      size = method.responseEncoding().encodedSize(message);
-    } catch (RuntimeException e) {
-      throw Status.of(Code.INTERNAL, "failed to size the response: " + e, e).asException();
-    }
-    if (size > conn.maxSendMessageSize()) {
-      throw Status.of(Code.RESOURCE_EXHAUSTED, "response of " + size
-          + " bytes exceeds the maximum message size of " + conn.maxSendMessageSize())
-          .asException();
-    }
-    return size;
   }
 
   /** Ends our side: CloseSend when {@code status} is null, else an Error packet. */
@@ -277,18 +262,8 @@ final class ServerCall<Q, R> extends RpcStream implements ServerStream<Q, R> {
 
   @Override
   public void send(R message) throws StatusException {
-    int size = checkedSize(message);
-    awaitReady();
-    long mid = reserveIds(1);
-    int split = conn.splitSize();
-    ByteBuf buf = conn.alloc().buffer(FrameWriter.packetSize(id, mid, size, split));
-    try {
-      FrameWriter.writeMessage(buf, id, mid, method.responseEncoding(), message, size, split);
-    } catch (RuntimeException e) {
-      buf.release();
-      throw Status.of(Code.INTERNAL, "failed to encode the response: " + e, e).asException();
-    }
-    queue(buf, size, false, false, null);
+    sendMessage(method.responseEncoding(), message,
+        checkedSize(method.responseEncoding(), message, "response"), "response");
   }
 
   @Override
