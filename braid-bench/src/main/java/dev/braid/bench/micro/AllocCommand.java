@@ -154,9 +154,11 @@ public final class AllocCommand implements Callable<Integer> {
         objects++;
         bytes += size;
         String where = site(e);
-        if (where.startsWith("EngineFixture") || where.startsWith("Embedded")
-            || where.startsWith("AllocCommand") || where.startsWith("WireBenchmark")
-            || where.startsWith("QueryCodecBenchmark")) {
+        String owner = where.contains(" from ") ? where.substring(where.indexOf(" from ") + 6)
+            : where;
+        if (owner.startsWith("EngineFixture") || where.startsWith("Embedded")
+            || owner.startsWith("AllocCommand") || owner.startsWith("WireBenchmark")
+            || owner.startsWith("QueryCodecBenchmark")) {
           harness++;
         }
         String site = e.getClass("objectClass").getName() + " at " + where;
@@ -207,7 +209,11 @@ public final class AllocCommand implements Callable<Integer> {
     return false;
   }
 
-  /** The first frame outside java.*, jdk.*, sun.* (the allocating code), with its caller. */
+  /**
+   * The first frame outside java.*, jdk.*, sun.* (the allocating code), the JDK frame that
+   * allocated when different, and the first braid frame when the allocating code is a
+   * library (Netty, protobuf).
+   */
   private static String site(RecordedEvent e) {
     if (e.getStackTrace() == null) {
       return "?";
@@ -222,6 +228,15 @@ public final class AllocCommand implements Callable<Integer> {
       String s = shortName(f) + ":" + f.getLineNumber();
       if (i > 0) {
         s = s + " (via " + shortName(frames.get(0)) + ")";
+      }
+      if (!t.startsWith("dev.braid.")) {
+        for (int j = i + 1; j < frames.size(); j++) {
+          RecordedFrame b = frames.get(j);
+          if (b.getMethod().getType().getName().startsWith("dev.braid.")) {
+            s = s + " from " + shortName(b) + ":" + b.getLineNumber();
+            break;
+          }
+        }
       }
       return s;
     }
