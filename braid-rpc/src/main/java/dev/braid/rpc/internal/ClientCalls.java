@@ -23,8 +23,7 @@ public final class ClientCalls {
     }
     try {
       long deadline = deadline(options);
-      ClientCall<Q, R> call = conn.newClientCall(method, true,
-          c -> c.encodeStart(options, deadline, true, request));
+      ClientCall<Q, R> call = conn.newClientCall(method, true, options, deadline, request);
       armDeadline(conn, call, options.timeout(), deadline);
       return call.future;
     } catch (StatusException e) {
@@ -36,8 +35,7 @@ public final class ClientCalls {
   public static <Q, R> ClientStream<Q, R> stream(Connection conn, MethodDescriptor<Q, R> method,
       CallOptions options) throws StatusException {
     long deadline = deadline(options);
-    ClientCall<Q, R> call = conn.newClientCall(method, false,
-        c -> c.encodeStart(options, deadline, false, null));
+    ClientCall<Q, R> call = conn.newClientCall(method, false, options, deadline, null);
     armDeadline(conn, call, options.timeout(), deadline);
     return call;
   }

@@ -503,7 +503,8 @@ public final class Connection extends ByteToMessageDecoder {
    * packets, and queues them, all in id order. Any thread.
    */
   <Q, R> ClientCall<Q, R> newClientCall(dev.braid.rpc.MethodDescriptor<Q, R> method,
-      boolean unary, OpeningEncoder<Q, R> opening) throws dev.braid.rpc.StatusException {
+      boolean unary, dev.braid.rpc.CallOptions options, long deadlineNanos, Q request)
+      throws dev.braid.rpc.StatusException {
     ClientCall<Q, R> call;
     synchronized (startLock) {
       Status closed = closedStatus;
@@ -514,7 +515,7 @@ public final class Connection extends ByteToMessageDecoder {
         throw Status.of(Code.UNAVAILABLE, "connection is closing").asException();
       }
       call = new ClientCall<>(this, ++lastClientStreamId, method, unary);
-      ByteBuf buf = opening.encode(call);
+      ByteBuf buf = call.encodeStart(options, deadlineNanos, unary, request);
       outstandingCalls.incrementAndGet();
       try {
         call.queue(buf, call.openingMessageBytes, unary, false, null);
@@ -526,11 +527,6 @@ public final class Connection extends ByteToMessageDecoder {
     return call;
   }
 
-  /** Encodes the opening packets of a new call. */
-  interface OpeningEncoder<Q, R> {
-    ByteBuf encode(ClientCall<Q, R> call) throws dev.braid.rpc.StatusException;
-  }
-
   /** Event loop: a unary response arrived; send Close unless the CloseSend follows. */
   void unaryResponded(ClientCall<?, ?> call) {
     respondedUnary.add(call);
@@ -539,7 +535,8 @@ public final class Connection extends ByteToMessageDecoder {
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
     if (!respondedUnary.isEmpty()) {
-      for (ClientCall<?, ?> c : respondedUnary) {
+      for (int i = 0; i < respondedUnary.size(); i++) { // indexed: no iterator per read
+        ClientCall<?, ?> c = respondedUnary.get(i);
         if (!c.isTerminated()) {
           // As storj/drpc's Invoke does: the response is in, so end the stream now.
           c.sendEmpty(Kind.CLOSE, false, false, true, Status.of(Code.NONE, "closed"));
@@ -555,7 +552,7 @@ public final class Connection extends ByteToMessageDecoder {
 
   /** Schedules {@code s} for writing. Any thread. */
   void wakeup(RpcStream s) {
-    if (s.scheduled.compareAndSet(false, true)) {
+    if (s.schedule()) {
       wakeups.add(s);
       scheduleDrain();
     }
@@ -670,8 +667,8 @@ public final class Connection extends ByteToMessageDecoder {
       writable.add(s);
       return;
     }
-    s.scheduled.set(false);
-    if (s.hasOutbound() && s.scheduled.compareAndSet(false, true)) {
+    s.unschedule();
+    if (s.hasOutbound() && s.schedule()) {
       writable.add(s);
     } else {
       maybeFinish(s);
@@ -886,7 +883,7 @@ public final class Connection extends ByteToMessageDecoder {
         && Long.compareUnsigned(sid, highestStreamId) > 0 && header.messageId != 0) {
       // the common case: a new stream opens with a whole Invoke and no metadata
       highestStreamId = sid;
-      String name = in.toString(in.readerIndex(), len, StandardCharsets.UTF_8);
+      String name = methodName(in, len);
       in.skipBytes(len);
       invoke(sid, header.messageId, null, null, name);
       return;
@@ -935,10 +932,36 @@ public final class Connection extends ByteToMessageDecoder {
       s.partial.addComponent(true, in.readRetainedSlice(len));
       data = s.partial;
       s.partial = null;
+    } else if (len == 0) {
+      data = io.netty.buffer.Unpooled.EMPTY_BUFFER; // CloseSend, Cancel, Close: no slice
     } else {
       data = in.readRetainedSlice(len);
     }
     onPacket(s, s.assembly.kind(), s.assembly.control(), data);
+  }
+
+  /** loop: the last method name seen, to skip decoding it again for the next call. */
+  private byte[] lastNameBytes;
+  private String lastName;
+
+  /** The method name in the next {@code len} bytes of {@code in} (not consumed). */
+  private String methodName(ByteBuf in, int len) {
+    byte[] last = lastNameBytes;
+    if (last != null && last.length == len) {
+      int at = in.readerIndex();
+      int i = 0;
+      while (i < len && in.getByte(at + i) == last[i]) {
+        i++;
+      }
+      if (i == len) {
+        return lastName;
+      }
+    }
+    byte[] bytes = new byte[len];
+    in.getBytes(in.readerIndex(), bytes);
+    lastName = new String(bytes, StandardCharsets.UTF_8);
+    lastNameBytes = bytes;
+    return lastName;
   }
 
   /** A frame for a stream not in the registry: a new server stream, a late one, or junk. */

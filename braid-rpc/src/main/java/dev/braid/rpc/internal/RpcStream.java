@@ -10,7 +10,6 @@ import io.netty.buffer.CompositeByteBuf;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One DRPC stream on a {@link Connection}, client or server side.
@@ -38,7 +37,20 @@ abstract class RpcStream {
   final Connection conn;
   final long id;
   /** Set while the stream sits in the connection's wakeup queue or write rotation. */
-  final AtomicBoolean scheduled = new AtomicBoolean();
+  private volatile int scheduled;
+  private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<RpcStream>
+      SCHEDULED = java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(
+          RpcStream.class, "scheduled");
+
+  /** Claims the right to put this stream in line; false if it already is. */
+  final boolean schedule() {
+    return SCHEDULED.compareAndSet(this, 0, 1);
+  }
+
+  /** Leaves the line. */
+  final void unschedule() {
+    scheduled = 0;
+  }
 
   // ---- lock ----
   private long lastSentId;

@@ -26,16 +26,29 @@ import java.util.concurrent.TimeUnit;
  * <p>Threading as {@link RpcStream}. The handler thread is the one sender and receiver;
  * cancellation arrives from the event loop.
  */
-final class ServerCall<Q, R> extends RpcStream implements ServerStream<Q, R> {
+final class ServerCall<Q, R> extends RpcStream implements ServerStream<Q, R>, Runnable {
   private final ServiceDefinition.Entry entry;
   private final MethodDescriptor<Q, R> method;
   private final Metadata metadata;
   private final long deadlineNanos;
-  private final Object cancelLock = new Object();
   private List<Runnable> cancelListeners;
   private volatile Status cancelStatus;
   /** Event loop: the unary request was dispatched. */
   private boolean dispatched;
+  /** The unary request handed to the executor with this call. */
+  private ByteBuf request;
+
+  /** Runs the handler: this call is its own executor task (no lambda per call). */
+  @Override
+  public void run() {
+    if (method.type() == MethodType.UNARY) {
+      ByteBuf data = request;
+      request = null;
+      runUnary(data);
+    } else {
+      runStream();
+    }
+  }
 
   @SuppressWarnings("unchecked")
   ServerCall(Connection conn, long id, ServiceDefinition.Entry entry, Metadata metadata) {
@@ -78,7 +91,7 @@ final class ServerCall<Q, R> extends RpcStream implements ServerStream<Q, R> {
     }
     if (method.type() != MethodType.UNARY) {
       dispatched = true;
-      execute(this::runStream);
+      execute(this);
     }
   }
 
@@ -102,7 +115,8 @@ final class ServerCall<Q, R> extends RpcStream implements ServerStream<Q, R> {
       return;
     }
     dispatched = true;
-    execute(() -> runUnary(data));
+    request = data;
+    execute(this);
   }
 
   @Override
@@ -288,7 +302,7 @@ final class ServerCall<Q, R> extends RpcStream implements ServerStream<Q, R> {
 
   @Override
   public void onCancel(Runnable listener) {
-    synchronized (cancelLock) {
+    synchronized (this) {
       if (cancelStatus == null) {
         if (cancelListeners == null) {
           cancelListeners = new ArrayList<>(2);
@@ -306,7 +320,7 @@ final class ServerCall<Q, R> extends RpcStream implements ServerStream<Q, R> {
   }
 
   private List<Runnable> markCancelled(Status status) {
-    synchronized (cancelLock) {
+    synchronized (this) {
       if (cancelStatus != null) {
         return null;
       }
