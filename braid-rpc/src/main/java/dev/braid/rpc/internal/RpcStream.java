@@ -59,9 +59,15 @@ abstract class RpcStream {
   boolean terminated;
   /** Why the stream terminated, for local senders; null while open or after a clean end. */
   Status sendStatus;
-  private final ArrayDeque<ByteBuf> outbound = new ArrayDeque<>(4);
+  /**
+   * The outbound queue: a single buffer lives in {@link #only} (most calls never queue two);
+   * the deque and its data counts are created when a second one arrives.
+   */
+  private ByteBuf only;
+  private int onlyData;
+  private ArrayDeque<ByteBuf> outbound;
   /** Message data bytes still unwritten in each queued buffer, in queue order. */
-  private int[] outboundData = new int[4];
+  private int[] outboundData;
   private int dataHead;
   private int dataCount;
   private int outboundBytes;
@@ -246,6 +252,23 @@ abstract class RpcStream {
 
   /** Under the lock: appends a buffer holding {@code messageBytes} of Message data. */
   private void addOutbound(ByteBuf b, int messageBytes) {
+    outboundBytes += b.readableBytes();
+    if (outbound == null) {
+      if (only == null) {
+        only = b;
+        onlyData = messageBytes;
+        return;
+      }
+      outbound = new ArrayDeque<>(4);
+      outboundData = new int[4];
+      ByteBuf first = only;
+      only = null;
+      enqueue(first, onlyData);
+    }
+    enqueue(b, messageBytes);
+  }
+
+  private void enqueue(ByteBuf b, int messageBytes) {
     if (dataCount == outboundData.length) {
       int[] grown = new int[outboundData.length * 2];
       for (int i = 0; i < dataCount; i++) {
@@ -257,17 +280,44 @@ abstract class RpcStream {
     outboundData[(dataHead + dataCount) % outboundData.length] = messageBytes;
     dataCount++;
     outbound.add(b);
-    outboundBytes += b.readableBytes();
+  }
+
+  /** Under the lock: the head buffer, or null. */
+  private ByteBuf peekOutbound() {
+    return outbound == null ? only : outbound.peek();
+  }
+
+  /** Under the lock: the unwritten Message bytes of the head buffer. */
+  private int headData() {
+    return outbound == null ? onlyData : outboundData[dataHead];
+  }
+
+  private void setHeadData(int bytes) {
+    if (outbound == null) {
+      onlyData = bytes;
+    } else {
+      outboundData[dataHead] = bytes;
+    }
   }
 
   /** Under the lock: removes the head buffer's bookkeeping; returns the buffer. */
   private ByteBuf removeOutbound() {
+    if (outbound == null) {
+      ByteBuf b = only;
+      only = null;
+      return b;
+    }
     ByteBuf b = outbound.poll();
     if (b != null) {
       dataHead = (dataHead + 1) % outboundData.length;
       dataCount--;
     }
     return b;
+  }
+
+  /** Under the lock: whether nothing is queued. */
+  private boolean outboundEmpty() {
+    return outbound == null ? only == null : outbound.isEmpty();
   }
 
   /** Under the lock: drops every queued buffer. */
@@ -298,11 +348,11 @@ abstract class RpcStream {
    */
   final ByteBuf pollFrame(dev.braid.wire.FrameHeader header, int smallBuffer, boolean alone) {
     synchronized (this) {
-      ByteBuf head = outbound.peek();
+      ByteBuf head = peekOutbound();
       if (head == null) {
         return null;
       }
-      int data = outboundData[dataHead];
+      int data = headData();
       if (data > 0 && sendWindow <= 0) {
         return null;
       }
@@ -323,7 +373,7 @@ abstract class RpcStream {
           if (sendWindow != Long.MAX_VALUE) {
             sendWindow -= header.length;
           }
-          outboundData[dataHead] = data - header.length;
+          setHeadData(data - header.length);
         }
         out = n == head.readableBytes() ? removeOutbound() : head.readRetainedSlice(n);
         outboundBytes -= n;
@@ -347,7 +397,7 @@ abstract class RpcStream {
 
   final boolean hasOutbound() {
     synchronized (this) {
-      return !outbound.isEmpty();
+      return !outboundEmpty();
     }
   }
 
@@ -374,7 +424,7 @@ abstract class RpcStream {
    */
   final boolean finishable() {
     synchronized (this) {
-      return outbound.isEmpty() && (terminated || (!isClient() && sendClosed));
+      return outboundEmpty() && (terminated || (!isClient() && sendClosed));
     }
   }
 
