@@ -86,6 +86,11 @@ public final class BenchMain implements Callable<Integer> {
       description = "Runs per cell; the median by throughput is kept (default 1)")
   int repeat;
 
+  @Option(names = "--runs", paramLabel = "N", defaultValue = "1",
+      description = "Passes of the whole matrix, one after the other; per cell the median "
+          + "pass is reported (spreads noise over time, unlike --repeat) (default 1)")
+  int runs;
+
   @Option(names = "--no-pin", description = "Do not pin processes with taskset")
   boolean noPin;
 
@@ -165,7 +170,23 @@ public final class BenchMain implements Callable<Integer> {
       default -> System.console() != null;
     };
     cfg.command = "braid bench" + (original == null ? "" : " " + original);
-    Results res = new Matrix(cfg).run();
+    List<Results> passes = new ArrayList<>();
+    for (int i = 1; i <= Math.max(1, runs); i++) {
+      if (runs > 1) {
+        System.out.println("braid bench: pass " + i + " of " + runs);
+      }
+      Results pass = new Matrix(cfg).run();
+      passes.add(pass);
+      if (out != null && runs > 1) {
+        String name = out.getFileName().toString().replaceFirst("\\.json$", "");
+        Path details = out.resolveSibling(name + "-pass" + i + "-details.json");
+        Files.createDirectories(details.toAbsolutePath().getParent());
+        Files.writeString(details, dev.braid.bench.harness.Json.prettyRows(
+            pass.toDetailsJson()));
+        System.out.println("wrote " + details);
+      }
+    }
+    Results res = Results.median(passes);
     if (out != null) {
       for (Path p : res.writeAll(out)) {
         System.out.println("wrote " + p);

@@ -110,6 +110,63 @@ public final class Results {
     return SystemKind.values().length;
   }
 
+  /**
+   * Several passes of the same matrix merged: per cell, the pass with the median calls/s
+   * (every pass's figure kept in {@link CellResult#repeats}); a cell that failed or is missing
+   * in any pass is reported failed. Machine metadata comes from the first pass, with the
+   * passes' dates and load averages added.
+   */
+  public static Results median(List<Results> passes) {
+    if (passes.size() == 1) {
+      return passes.get(0);
+    }
+    Results first = passes.get(0);
+    Map<String, Object> machine = new LinkedHashMap<>(first.machine);
+    List<String> dates = new ArrayList<>();
+    List<Object> loads = new ArrayList<>();
+    for (Results p : passes) {
+      dates.add(p.date);
+      loads.add(p.machine.get("load_average_before") + " -> "
+          + p.machine.get("load_average_after"));
+    }
+    machine.remove("load_average_before");
+    machine.remove("load_average_after");
+    machine.put("passes", passes.size() + " passes of the whole matrix, started " + String.join(
+        ", ", dates) + "; per cell the pass with the median calls/s is reported and every "
+        + "pass's calls/s is in the details (repeat_calls_per_s, in pass order); a cell that "
+        + "failed in any pass is reported failed");
+    machine.put("load_average_per_pass", loads);
+    List<CellResult> merged = new ArrayList<>();
+    for (CellResult r0 : first.runs) {
+      List<CellResult> same = new ArrayList<>();
+      String missing = null;
+      for (int i = 0; i < passes.size(); i++) {
+        CellResult hit = null;
+        for (CellResult r : passes.get(i).runs) {
+          if (r.samePoint(r0)) {
+            hit = r;
+          }
+        }
+        if (hit == null) {
+          missing = "missing in pass " + (i + 1);
+        } else if (!hit.ok()) {
+          CellResult f = CellResult.fromMap(hit.toDetails());
+          f.error = "pass " + (i + 1) + ": " + hit.error;
+          hit = f;
+        }
+        if (hit != null) {
+          same.add(hit);
+        }
+      }
+      CellResult m = Matrix.median(same);
+      if (missing != null && m.ok()) {
+        m = CellResult.fromMap(m.toDetails()).fail(missing);
+      }
+      merged.add(m);
+    }
+    return new Results(machine, first.date, merged);
+  }
+
   /** The result for one point, or null. */
   public CellResult find(String system, String executor, Scenario scenario, int payload,
       int inflight) {

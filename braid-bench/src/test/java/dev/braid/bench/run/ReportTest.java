@@ -104,6 +104,26 @@ class ReportTest {
   }
 
   @Test
+  void passesMergeToTheMedianPassPerCell() {
+    Results p1 = sample();
+    Results p2 = sample();
+    Results p3 = sample();
+    p1.machine.put("load_average_before", 1.0);
+    p2.runs.get(0).callsPerS = 50_000;
+    p3.runs.get(0).callsPerS = 200_000;
+    p3.runs.get(1).fail("unary: echo differs from the request");
+    Results m = Results.median(List.of(p1, p2, p3));
+    assertThat(m.runs).hasSize(p1.runs.size());
+    CellResult first = m.runs.get(0);
+    assertThat(first.callsPerS).isEqualTo(100_000);
+    assertThat(first.repeats).containsExactly(100_000.0, 50_000.0, 200_000.0);
+    assertThat(m.runs.get(1).error).isEqualTo("pass 3: unary: echo differs from the request");
+    assertThat(m.runs.get(6).error).startsWith("pass 1: ");
+    assertThat((String) m.machine.get("passes")).startsWith("3 passes");
+    assertThat(Results.median(List.of(p1))).isSameAs(p1);
+  }
+
+  @Test
   void niceSteps() {
     assertThat(SvgChart.niceStep(23_000)).isEqualTo(25_000);
     assertThat(SvgChart.niceStep(0.7)).isEqualTo(1);
