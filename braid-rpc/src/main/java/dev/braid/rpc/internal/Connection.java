@@ -250,6 +250,20 @@ public final class Connection extends ByteToMessageDecoder {
     scheduleDrain();
   }
 
+  /** Any thread: the reader of {@code s} caught up; credit the message in assembly. */
+  void creditPartial(RpcStream s) {
+    channel.eventLoop().execute(() -> {
+      if (s.partial != null && s.partialBytes > config.streamWindow() / 2) {
+        creditPartialNow(s);
+      }
+    });
+  }
+
+  private void creditPartialNow(RpcStream s) {
+    returnCredit(s, s.partialBytes - s.partialCredited);
+    s.partialCredited = s.partialBytes;
+  }
+
   /** Event loop: the peer granted {@code delta} more bytes on stream {@code sid}. */
   private void onWindowUpdate(long sid, long delta) {
     RpcStream s = streams.get(sid);
@@ -913,11 +927,11 @@ public final class Connection extends ByteToMessageDecoder {
       if (isMessage) {
         s.partialBytes += len;
         if (s.partialBytes > config.streamWindow() / 2
-            && s.partialBytes - s.partialCredited >= config.streamWindow() / 8) {
-          // a message larger than half the window: credit its frames as they arrive, in
-          // eighth-window batches
-          returnCredit(s, s.partialBytes - s.partialCredited);
-          s.partialCredited = s.partialBytes;
+            && s.partialBytes - s.partialCredited >= config.streamWindow() / 8
+            && !s.holdPartialCredit()) {
+          // a message larger than half the window could never complete within it: credit
+          // its frames as they arrive (eighth-window batches) while the reader keeps up
+          creditPartialNow(s);
         }
       }
       return;

@@ -76,6 +76,11 @@ abstract class RpcStream {
   private ArrayDeque<Integer> inboundCredit;
   private int inboundBytes;
   private int pendingCredit;
+  /**
+   * The connection held back early credit for a large message in assembly because unread
+   * messages were queued; the reader asks for it once the queue is empty.
+   */
+  private boolean partialCreditHeld;
   /** Non-null once nothing more will be received: EOF_STATUS for a clean end. */
   private Status recvStatus;
   private boolean dropInbound;
@@ -458,6 +463,22 @@ abstract class RpcStream {
     conn.unread(data.readableBytes());
   }
 
+  /**
+   * Event loop: whether early credit for the message in assembly must wait because unread
+   * messages are queued (a stalled reader then holds at most its window plus that message).
+   * When it returns true the reader will call {@link Connection#creditPartial} once it has
+   * emptied the queue.
+   */
+  final boolean holdPartialCredit() {
+    synchronized (this) {
+      if (inbound == null || inbound.isEmpty()) {
+        return false;
+      }
+      partialCreditHeld = true;
+      return true;
+    }
+  }
+
   /** Event loop: the peer half-closed. */
   void handlePeerCloseSend() {
     synchronized (this) {
@@ -553,6 +574,7 @@ abstract class RpcStream {
    */
   final ByteBuf takeMessage() throws StatusException {
     boolean resume = false;
+    boolean partial = false;
     int credit = 0;
     ByteBuf b;
     synchronized (this) {
@@ -580,9 +602,16 @@ abstract class RpcStream {
         overCap = false;
         resume = true;
       }
+      if (partialCreditHeld && inbound.isEmpty()) {
+        partialCreditHeld = false;
+        partial = true;
+      }
     }
     if (resume) {
       conn.resumeReading(this);
+    }
+    if (partial) {
+      conn.creditPartial(this);
     }
     conn.unread(-b.readableBytes());
     if (credit > 0) {
