@@ -1,5 +1,12 @@
 package dev.braid.bench.rpc;
 
+import com.google.protobuf.ByteString;
+import dev.braid.bench.harness.Payloads;
+import dev.braid.bench.proto.BenchGrpc;
+import dev.braid.bench.proto.Msg;
+import dev.braid.bench.systems.BenchServer;
+import dev.braid.bench.systems.Faults;
+import dev.braid.bench.systems.GrpcSystem;
 import dev.braid.rpc.BraidServer;
 import dev.braid.rpc.CallOptions;
 import dev.braid.rpc.ClientConnection;
@@ -7,7 +14,11 @@ import dev.braid.rpc.ClientStream;
 import dev.braid.rpc.Metadata;
 import dev.braid.rpc.Multiplexing;
 import dev.braid.rpc.testing.EchoService;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.net.InetSocketAddress;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -23,9 +34,9 @@ import org.HdrHistogram.Histogram;
  *   <li>on the same connection ({@code bulk same conn}): that plus whatever the call waits
  *       for behind the transfer's bytes — head-of-line blocking proper.</li>
  * </ul>
- * The modes are negotiated multiplexing (frames of all streams interleaved) and forced
- * multiplexing (each packet's frames contiguous, as the cockroachdb fork requires), for
- * contrast. Every response is verified; a run with an error fails instead of printing.
+ * braid runs negotiated (frames of all streams interleaved) and forced (each packet's frames
+ * contiguous, as the cockroachdb fork requires); gRPC-Java (HTTP/2, default settings, pooled
+ * executors on both sides like braid's defaults) runs the same three phases for context. Every response is verified; a run with an error fails instead of printing.
  *
  * <p>Run: {@code java -cp braid-bench/target/benchmarks.jar dev.braid.bench.rpc.HeadOfLineBench
  * [calls [bulkMiBPerS [rounds]]]} — bulkMiBPerS paces the transfer's reader (0, the default,
@@ -45,21 +56,96 @@ public final class HeadOfLineBench {
         .addService(new EchoService().definition()).build().start()) {
       String target = "127.0.0.1:" + server.port();
       for (Multiplexing mode : new Multiplexing[] {Multiplexing.NEGOTIATE, Multiplexing.FORCE}) {
-        try (ClientConnection c = ClientConnection.builder(target).multiplexing(mode).connect();
-            ClientConnection other = ClientConnection.builder(target).multiplexing(mode)
-                .connect()) {
-          measure(c, null, calls, rate); // warm-up
-          for (int r = 1; r <= rounds; r++) {
-            Phase idle = measure(c, null, calls, rate);
-            Phase elsewhere = measure(c, other, calls, rate);
-            Phase same = measure(c, c, calls, rate);
-            System.out.printf("%-9s round %d | idle %s | bulk elsewhere %s | bulk same conn %s"
-                + " | p99 same/idle %.2f, same/elsewhere %.2f%n", mode, r, idle, elsewhere,
-                same, same.p99() / idle.p99(), same.p99() / elsewhere.p99());
-          }
+        try (Link c = braid(target, mode); Link other = braid(target, mode)) {
+          run("braid " + mode.name().toLowerCase(java.util.Locale.ROOT), c, other, calls, rate,
+              rounds);
         }
       }
     }
+    try (BenchServer server = GrpcSystem.server(new InetSocketAddress("127.0.0.1", 0), false,
+        Faults.NONE)) {
+      try (Link c = grpc(server.address()); Link other = grpc(server.address())) {
+        run("grpc-java", c, other, calls, rate, rounds);
+      }
+    }
+  }
+
+  private static void run(String name, Link c, Link other, int calls, int rate, int rounds)
+      throws Exception {
+    measure(c, null, calls, rate); // warm-up
+    for (int r = 1; r <= rounds; r++) {
+      Phase idle = measure(c, null, calls, rate);
+      Phase elsewhere = measure(c, other, calls, rate);
+      Phase same = measure(c, c, calls, rate);
+      System.out.printf("%-16s round %d | idle %s | bulk elsewhere %s | bulk same conn %s"
+          + " | p99 same/idle %.2f, same/elsewhere %.2f%n", name, r, idle, elsewhere,
+          same, same.p99() / idle.p99(), same.p99() / elsewhere.p99());
+    }
+  }
+
+  /** One connection of the system under test. */
+  interface Link extends AutoCloseable {
+    byte[] unary(byte[] request) throws Exception;
+
+    /** One 64 × 1 MiB server-streaming transfer; {@code onMessage} gets each size. */
+    void transfer(java.util.function.IntConsumer onMessage) throws Exception;
+  }
+
+  private static Link braid(String target, Multiplexing mode) throws Exception {
+    ClientConnection c = ClientConnection.builder(target).multiplexing(mode).connect();
+    byte[] mib = new byte[1 << 20];
+    return new Link() {
+      @Override
+      public byte[] unary(byte[] request) throws Exception {
+        return c.invoke(EchoService.UNARY, request);
+      }
+
+      @Override
+      public void transfer(java.util.function.IntConsumer onMessage) throws Exception {
+        try (ClientStream<byte[], byte[]> s = c.newStream(EchoService.SERVER_STREAM,
+            CallOptions.DEFAULT.withMetadata(Metadata.of("count", "64")))) {
+          s.send(mib);
+          s.closeSend();
+          for (byte[] m; (m = s.receive()) != null; ) {
+            onMessage.accept(m.length);
+          }
+        }
+      }
+
+      @Override
+      public void close() {
+        c.close();
+      }
+    };
+  }
+
+  private static Link grpc(InetSocketAddress address) {
+    ManagedChannel ch = NettyChannelBuilder.forAddress(address).usePlaintext()
+        .maxInboundMessageSize(8 << 20).build();
+    BenchGrpc.BenchBlockingStub stub = BenchGrpc.newBlockingStub(ch);
+    Msg streamRequest = Msg.newBuilder()
+        .setPayload(ByteString.copyFrom(Payloads.streamRequest(64, 1 << 20))).build();
+    return new Link() {
+      @Override
+      public byte[] unary(byte[] request) {
+        return stub.unary(Msg.newBuilder().setPayload(ByteString.copyFrom(request)).build())
+            .getPayload().toByteArray();
+      }
+
+      @Override
+      public void transfer(java.util.function.IntConsumer onMessage) {
+        java.util.Iterator<Msg> it = stub.stream(streamRequest);
+        while (it.hasNext()) {
+          onMessage.accept(it.next().getPayload().toByteArray().length);
+        }
+      }
+
+      @Override
+      public void close() throws InterruptedException {
+        ch.shutdownNow();
+        ch.awaitTermination(5, TimeUnit.SECONDS);
+      }
+    };
   }
 
   /** Latencies of one phase, and the transfer's throughput during it. */
@@ -77,34 +163,27 @@ public final class HeadOfLineBench {
   }
 
   /** Small unary calls on {@code c}, with the transfer on {@code bulkOn} unless null. */
-  private static Phase measure(ClientConnection c, ClientConnection bulkOn, int calls,
+  private static Phase measure(Link c, Link bulkOn, int calls,
       int rateMiBPerS) throws Exception {
     AtomicBoolean stop = new AtomicBoolean();
     AtomicLong bulkBytes = new AtomicLong();
     AtomicReference<Throwable> bulkError = new AtomicReference<>();
     Thread bulk = new Thread(() -> {
-      byte[] mib = new byte[1 << 20];
       long start = System.nanoTime();
       try {
         while (!stop.get()) {
-          try (ClientStream<byte[], byte[]> s = bulkOn.newStream(EchoService.SERVER_STREAM,
-              CallOptions.DEFAULT.withMetadata(Metadata.of("count", "64")))) {
-            s.send(mib);
-            s.closeSend();
-            byte[] m;
-            while ((m = s.receive()) != null) {
-              if (m.length != mib.length) {
-                throw new IllegalStateException("bulk message of " + m.length + " bytes");
-              }
-              long total = bulkBytes.addAndGet(m.length);
-              if (rateMiBPerS > 0) { // pacing, not synchronisation
-                long due = start + (long) (total * 1e9 / (rateMiBPerS * 1048576.0));
-                for (long now; (now = System.nanoTime()) < due; ) {
-                  LockSupport.parkNanos(due - now);
-                }
+          bulkOn.transfer(size -> {
+            if (size != 1 << 20) {
+              throw new IllegalStateException("bulk message of " + size + " bytes");
+            }
+            long total = bulkBytes.addAndGet(size);
+            if (rateMiBPerS > 0) { // pacing, not synchronisation
+              long due = start + (long) (total * 1e9 / (rateMiBPerS * 1048576.0));
+              for (long now; (now = System.nanoTime()) < due; ) {
+                LockSupport.parkNanos(due - now);
               }
             }
-          }
+          });
         }
       } catch (Throwable e) {
         bulkError.set(e);
@@ -123,7 +202,7 @@ public final class HeadOfLineBench {
     for (int i = 0; i < calls; i++) {
       req[0] = (byte) i;
       long t = System.nanoTime();
-      byte[] resp = c.invoke(EchoService.UNARY, req);
+      byte[] resp = c.unary(req);
       h.recordValue(Math.max(1, (System.nanoTime() - t) / 1000));
       if (!Arrays.equals(resp, req)) {
         throw new IllegalStateException("wrong response");
