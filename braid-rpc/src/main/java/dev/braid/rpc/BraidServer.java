@@ -90,6 +90,7 @@ public final class BraidServer implements AutoCloseable {
         .channel(NioServerSocketChannel.class)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.MAX_MESSAGES_PER_READ, Resources.READS_PER_LOOP)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
             new WriteBufferWaterMark(256 << 10, 1 << 20))
         .childHandler(new ChannelInitializer<SocketChannel>() {

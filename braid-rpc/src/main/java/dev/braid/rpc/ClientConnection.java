@@ -282,6 +282,7 @@ public final class ClientConnection implements AutoCloseable {
         .group(Resources.eventLoops())
         .channel(NioSocketChannel.class)
         .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.MAX_MESSAGES_PER_READ, Resources.READS_PER_LOOP)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
             (int) Math.min(Integer.MAX_VALUE, b.connectTimeout.toMillis()))
         .option(ChannelOption.WRITE_BUFFER_WATER_MARK,

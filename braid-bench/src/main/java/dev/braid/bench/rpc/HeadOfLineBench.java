@@ -40,7 +40,9 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Run: {@code java -cp braid-bench/target/benchmarks.jar dev.braid.bench.rpc.HeadOfLineBench
  * [calls [bulkMiBPerS [rounds]]]} — bulkMiBPerS paces the transfer's reader (0, the default,
- * reads as fast as it can); rounds repeats the three phases (default 3).
+ * reads as fast as it can); rounds repeats the three phases (default 3). System properties:
+ * {@code -Dbulkonly=true} measures only the transfer's throughput (3 s per round);
+ * {@code -Dnoforce=true} and {@code -Dnogrpc=true} skip those systems.
  */
 public final class HeadOfLineBench {
   private HeadOfLineBench() {}
@@ -55,12 +57,17 @@ public final class HeadOfLineBench {
     try (BraidServer server = BraidServer.builder().listen("127.0.0.1", 0)
         .addService(new EchoService().definition()).build().start()) {
       String target = "127.0.0.1:" + server.port();
-      for (Multiplexing mode : new Multiplexing[] {Multiplexing.NEGOTIATE, Multiplexing.FORCE}) {
+      for (Multiplexing mode : Boolean.getBoolean("noforce")
+          ? new Multiplexing[] {Multiplexing.NEGOTIATE}
+          : new Multiplexing[] {Multiplexing.NEGOTIATE, Multiplexing.FORCE}) {
         try (Link c = braid(target, mode); Link other = braid(target, mode)) {
           run("braid " + mode.name().toLowerCase(java.util.Locale.ROOT), c, other, calls, rate,
               rounds);
         }
       }
+    }
+    if (Boolean.getBoolean("nogrpc")) {
+      return;
     }
     try (BenchServer server = GrpcSystem.server(new InetSocketAddress("127.0.0.1", 0), false,
         Faults.NONE)) {
@@ -73,6 +80,18 @@ public final class HeadOfLineBench {
   private static void run(String name, Link c, Link other, int calls, int rate, int rounds)
       throws Exception {
     measure(c, null, calls, rate); // warm-up
+    if (Boolean.getBoolean("bulkonly")) {
+      for (int r = 1; r <= rounds; r++) {
+        long t0 = System.nanoTime();
+        long[] bytes = {0};
+        while (System.nanoTime() - t0 < 3_000_000_000L) {
+          c.transfer(n -> bytes[0] += n);
+        }
+        System.out.printf("%s bulk alone %.0f MiB/s%n", name,
+            bytes[0] / 1048576.0 / ((System.nanoTime() - t0) / 1e9));
+      }
+      return;
+    }
     for (int r = 1; r <= rounds; r++) {
       Phase idle = measure(c, null, calls, rate);
       Phase elsewhere = measure(c, other, calls, rate);

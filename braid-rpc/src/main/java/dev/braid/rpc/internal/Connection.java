@@ -136,6 +136,13 @@ public final class Connection extends ByteToMessageDecoder {
   private volatile boolean closing;
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
   private final Runnable drainTask = this::drain;
+  /**
+   * Negotiated mode: bytes written and flushed per event-loop turn before the loop reads
+   * the socket again. Small, so that a reply or a new call never waits behind much of a bulk
+   * transfer; the cost is a write system call per slice (no measurable loss of streaming
+   * throughput on loopback; see HeadOfLineBench).
+   */
+  static final int SLICE_BYTES = 32 << 10;
 
   private Connection(ConnectionConfig config, boolean client,
       Function<String, ServiceDefinition.Entry> methods) {
@@ -613,10 +620,20 @@ public final class Connection extends ByteToMessageDecoder {
         wrote = true;
       }
       boolean interleave = negotiated;
+      int slice = 0;
       while (!writable.isEmpty() && channel.isWritable()) {
+        if (interleave && slice >= SLICE_BYTES) {
+          // a bounded slice per event-loop turn, flushed; the socket is read (requests,
+          // credit) before the next, so a new packet never queues behind much data
+          drainScheduled.set(true);
+          channel.eventLoop().schedule(drainTask, 0, TimeUnit.NANOSECONDS);
+          break;
+        }
         s = writable.poll();
         if (interleave) {
-          wrote |= writeOneFrame(s);
+          int n = writeFrames(s);
+          slice += n;
+          wrote |= n > 0;
           continue;
         }
         ByteBuf b;
@@ -640,29 +657,32 @@ public final class Connection extends ByteToMessageDecoder {
     }
   }
 
-  /** Negotiated mode: one frame of {@code s}, then {@code s} goes to the back of the line. */
-  private boolean writeOneFrame(RpcStream s) {
-    ByteBuf f = s.pollFrame(writeHeader, splitSize() + FrameHeader.MAX_SIZE,
-        writable.isEmpty());
+  /**
+   * Negotiated mode: {@code s}'s turn — one frame, or a buffer of small frames — then
+   * {@code s} goes to the back of the line. Returns the bytes written.
+   */
+  private int writeFrames(RpcStream s) {
+    ByteBuf f = s.pollFrames(writeHeader, splitSize() + FrameHeader.MAX_SIZE);
     if (f == null) {
       if (s.hasOutbound()) {
         s.windowBlocked = true; // a WindowUpdate puts it back in line
       } else {
         afterTurn(s);
       }
-      return false;
+      return 0;
     }
     if (dropUnsent(s, f)) {
       afterTurn(s);
-      return false;
+      return 0;
     }
+    int n = f.readableBytes();
     ctx.write(f, ctx.voidPromise());
     if (s.hasOutbound()) {
       writable.add(s);
     } else {
       afterTurn(s);
     }
-    return true;
+    return n;
   }
 
   /** A client call cancelled before its Invoke went out sends nothing at all. */

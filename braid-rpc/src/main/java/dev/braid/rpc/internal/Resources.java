@@ -17,6 +17,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Resources {
   private Resources() {}
 
+  /**
+   * Socket reads per channel per event-loop turn (Netty's default is 16): fewer, so that
+   * tasks queued for the loop — a new call's first write — never wait behind a long burst
+   * of a bulk transfer's data.
+   */
+  public static final int READS_PER_LOOP = 2;
+
   private static final class Holder {
     static final EventLoopGroup LOOPS = new MultiThreadIoEventLoopGroup(
         Runtime.getRuntime().availableProcessors(),

@@ -348,10 +348,13 @@ abstract class RpcStream {
   }
 
   /**
-   * Event loop, negotiated mode: the next single frame, or null if nothing is queued or the
-   * next frame is Message data and the send window is used up.
+   * Event loop, negotiated mode: the next frames to write, or null if nothing is queued or
+   * the next frame is Message data and the send window is used up. A buffer of at most
+   * {@code chunk} bytes goes whole; from a larger one, whole frames up to {@code chunk}
+   * bytes (at least one), so what is in the channel ahead of another stream's packet stays
+   * small.
    */
-  final ByteBuf pollFrame(dev.braid.wire.FrameHeader header, int smallBuffer, boolean alone) {
+  final ByteBuf pollFrames(dev.braid.wire.FrameHeader header, int chunk) {
     synchronized (this) {
       ByteBuf head = peekOutbound();
       if (head == null) {
@@ -363,23 +366,33 @@ abstract class RpcStream {
       }
       int before = outboundBytes;
       ByteBuf out;
-      if (head.readableBytes() <= smallBuffer || alone) {
-        // small, or no other stream is waiting to be fair to: the buffer goes whole (the
-        // window may be overdrawn by at most this buffer's message)
+      if (head.readableBytes() <= chunk) {
+        // the window may be overdrawn by at most this small buffer's message
         out = removeOutbound();
         if (sendWindow != Long.MAX_VALUE) {
           sendWindow -= data;
         }
         outboundBytes -= out.readableBytes();
       } else {
-        header.parse(head.nioBuffer(), Integer.MAX_VALUE);
-        int n = header.headerSize + header.length;
-        if (header.kind == Kind.MESSAGE) {
-          if (sendWindow != Long.MAX_VALUE) {
-            sendWindow -= header.length;
+        java.nio.ByteBuffer nio = head.nioBuffer();
+        int n = 0;
+        int messageData = 0;
+        while (n < nio.limit()) {
+          header.parse(nio.position(n), Integer.MAX_VALUE);
+          int size = header.headerSize + header.length;
+          boolean message = header.kind == Kind.MESSAGE;
+          if (n > 0 && (n + size > chunk || (message && sendWindow - messageData <= 0))) {
+            break;
           }
-          setHeadData(data - header.length);
+          n += size;
+          if (message) {
+            messageData += header.length;
+          }
         }
+        if (sendWindow != Long.MAX_VALUE) {
+          sendWindow -= messageData;
+        }
+        setHeadData(data - messageData);
         out = n == head.readableBytes() ? removeOutbound() : head.readRetainedSlice(n);
         outboundBytes -= n;
       }
