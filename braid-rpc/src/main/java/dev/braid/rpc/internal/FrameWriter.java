@@ -102,7 +102,13 @@ final class FrameWriter {
     if (encoding == Encoding.RawBytes.INSTANCE) {
       return (T) io.netty.buffer.ByteBufUtil.getBytes(data);
     }
-    return encoding.decode(data.nioBuffer());
+    if (data.hasArray()) {
+      return encoding.decode(ByteBuffer.wrap(data.array(), data.arrayOffset()
+          + data.readerIndex(), data.readableBytes()));
+    }
+    // One copy to the heap: cheaper than merging a multi-frame message into a new direct
+    // buffer, and decoders (protobuf's among them) copy direct buffers to the heap anyway.
+    return encoding.decode(ByteBuffer.wrap(io.netty.buffer.ByteBufUtil.getBytes(data)));
   }
 
   /** The size of a varint, re-exported for callers sizing buffers. */

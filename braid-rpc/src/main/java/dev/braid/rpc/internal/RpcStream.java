@@ -374,11 +374,15 @@ abstract class RpcStream {
         }
         outboundBytes -= out.readableBytes();
       } else {
-        java.nio.ByteBuffer nio = head.nioBuffer();
+        int readable = head.readableBytes();
         int n = 0;
         int messageData = 0;
-        while (n < nio.limit()) {
-          header.parse(nio.position(n), Integer.MAX_VALUE);
+        while (n < readable) {
+          // our own frames: parse each header in place (no buffer object for single buffers)
+          int at = head.readerIndex() + n;
+          int len = Math.min(dev.braid.wire.FrameHeader.MAX_SIZE, readable - n);
+          header.parse(head.nioBufferCount() == 1 ? head.internalNioBuffer(at, len)
+              : head.nioBuffer(at, len), Integer.MAX_VALUE);
           int size = header.headerSize + header.length;
           boolean message = header.kind == Kind.MESSAGE;
           if (n > 0 && (n + size > chunk || (message && sendWindow - messageData <= 0))) {
