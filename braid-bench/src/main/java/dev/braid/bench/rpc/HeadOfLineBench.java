@@ -85,7 +85,7 @@ public final class HeadOfLineBench {
         long t0 = System.nanoTime();
         long[] bytes = {0};
         while (System.nanoTime() - t0 < 3_000_000_000L) {
-          c.transfer(n -> bytes[0] += n);
+          c.transfer(n -> bytes[0] += verified(n));
         }
         System.out.printf("%s bulk alone %.0f MiB/s%n", name,
             bytes[0] / 1048576.0 / ((System.nanoTime() - t0) / 1e9));
@@ -100,6 +100,14 @@ public final class HeadOfLineBench {
           + " | p99 same/idle %.2f, same/elsewhere %.2f%n", name, r, idle, elsewhere,
           same, same.p99() / idle.p99(), same.p99() / elsewhere.p99());
     }
+  }
+
+  /** A transfer message's size, which must be 1 MiB. */
+  private static int verified(int size) {
+    if (size != 1 << 20) {
+      throw new IllegalStateException("bulk message of " + size + " bytes");
+    }
+    return size;
   }
 
   /** One connection of the system under test. */
@@ -192,10 +200,7 @@ public final class HeadOfLineBench {
       try {
         while (!stop.get()) {
           bulkOn.transfer(size -> {
-            if (size != 1 << 20) {
-              throw new IllegalStateException("bulk message of " + size + " bytes");
-            }
-            long total = bulkBytes.addAndGet(size);
+            long total = bulkBytes.addAndGet(verified(size));
             if (rateMiBPerS > 0) { // pacing, not synchronisation
               long due = start + (long) (total * 1e9 / (rateMiBPerS * 1048576.0));
               for (long now; (now = System.nanoTime()) < due; ) {

@@ -145,6 +145,7 @@ public final class Results {
         for (CellResult r : passes.get(i).runs) {
           if (r.samePoint(r0)) {
             hit = r;
+            break;
           }
         }
         if (hit == null) {

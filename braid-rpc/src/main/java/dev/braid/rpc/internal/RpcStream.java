@@ -397,7 +397,7 @@ abstract class RpcStream {
           sendWindow -= messageData;
         }
         setHeadData(data - messageData);
-        out = n == head.readableBytes() ? removeOutbound() : head.readRetainedSlice(n);
+        out = n == readable ? removeOutbound() : head.readRetainedSlice(n);
         outboundBytes -= n;
       }
       wakeSendersIfReady(before);
