@@ -1,9 +1,11 @@
 package dev.braid.protobuf;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.ExtensionRegistryLite;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.braid.rpc.Encoding;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -14,8 +16,8 @@ import java.util.Objects;
  *
  * <p>No intermediate copies: {@link #encode} serializes straight into the frame buffer braid
  * hands it (heap or direct) through {@link CodedOutputStream#newInstance(ByteBuffer)}, and
- * {@link #decode} parses from the received bytes through {@link Parser#parseFrom(ByteBuffer,
- * ExtensionRegistryLite)}. Thread-safe and stateless.
+ * {@link #decode} parses the received array in place, {@code bytes} fields referring to it
+ * rather than copied (braid never reuses that array). Thread-safe and stateless.
  *
  * <pre>{@code
  * Encoding<HelloRequest> enc = ProtoEncoding.of(HelloRequest.getDefaultInstance());
@@ -80,7 +82,16 @@ public final class ProtoEncoding<T extends MessageLite> implements Encoding<T> {
 
   @Override
   public T decode(ByteBuffer src) throws IOException {
-    return parser.parseFrom(src, extensions);
+    if (!src.hasArray()) {
+      return parser.parseFrom(src, extensions);
+    }
+    // The array is ours to keep (see Encoding#decode): bytes fields alias it, no second copy.
+    CodedInputStream in = UnsafeByteOperations.unsafeWrap(src.array(),
+        src.arrayOffset() + src.position(), src.remaining()).newCodedInput();
+    in.enableAliasing(true);
+    T message = parser.parseFrom(in, extensions);
+    in.checkLastTagWas(0);
+    return message;
   }
 
   @Override

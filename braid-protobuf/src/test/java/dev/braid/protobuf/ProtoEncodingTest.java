@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.BytesValue;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.ListValue;
@@ -72,6 +73,26 @@ class ProtoEncodingTest {
     assertThat(enc.decode(buf)).isEqualTo(f);
     assertThat(enc.decode(ByteBuffer.allocate(0))).isEqualTo(
         FileDescriptorProto.getDefaultInstance());
+  }
+
+  @Test
+  void bytesFieldsReferToTheReceivedArrayInsteadOfCopyingIt() throws Exception {
+    ProtoEncoding<BytesValue> enc = ProtoEncoding.of(BytesValue.parser());
+    byte[] wire = BytesValue.of(ByteString.copyFromUtf8("payload")).toByteArray();
+    BytesValue v = enc.decode(ByteBuffer.wrap(wire));
+    assertThat(v.getValue().toStringUtf8()).isEqualTo("payload");
+    wire[wire.length - 1] = 'X'; // braid never does this; here it shows nothing was copied
+    assertThat(v.getValue().toStringUtf8()).isEqualTo("payloaX");
+  }
+
+  @Test
+  void rejectsAnEndGroupTagThatWouldEndTheMessageEarly() {
+    ProtoEncoding<BytesValue> enc = ProtoEncoding.of(BytesValue.parser());
+    byte[] wire = BytesValue.of(ByteString.copyFromUtf8("a")).toByteArray();
+    byte[] withEndGroup = java.util.Arrays.copyOf(wire, wire.length + 1);
+    withEndGroup[wire.length] = 0x0c; // field 1, wire type 4 (end group)
+    assertThatThrownBy(() -> enc.decode(ByteBuffer.wrap(withEndGroup)))
+        .isInstanceOf(InvalidProtocolBufferException.class);
   }
 
   @Test

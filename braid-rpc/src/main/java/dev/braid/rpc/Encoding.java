@@ -24,6 +24,10 @@ public interface Encoding<T> {
    * Reads a message from all remaining bytes of {@code src}. Throw any exception for bytes
    * that are not a valid message; the call then fails with {@link Code#INTERNAL} and nothing
    * else is affected.
+   *
+   * <p>The bytes are the decoder's to keep: braid hands over a fresh array it never reuses or
+   * modifies, so a decoded message may refer to it instead of copying (protobuf's aliasing of
+   * {@code bytes} fields). Callers outside braid must give the same guarantee.
    */
   T decode(ByteBuffer src) throws Exception;
 

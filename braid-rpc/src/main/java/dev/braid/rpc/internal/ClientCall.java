@@ -110,7 +110,7 @@ final class ClientCall<Q, R> extends RpcStream implements ClientStream<Q, R> {
       size += FrameWriter.packetSize(id, m++, settings.length, split);
     }
     if (withRequest) {
-      size += FrameWriter.packetSize(id, m++, reqSize, split)
+      size += FrameWriter.inlineSize(id, m++, reqSize, split)
           + FrameWriter.packetSize(id, m, 0, split);
     }
     ByteBuf buf = conn.alloc().buffer(size);
@@ -126,9 +126,8 @@ final class ClientCall<Q, R> extends RpcStream implements ClientStream<Q, R> {
         buf.writeBytes(settings);
       }
       if (withRequest) {
-        FrameWriter.writeMessage(buf, id, mid++, method.requestEncoding(), request, reqSize,
-            split);
-        FrameWriter.writeEmpty(buf, Kind.CLOSE_SEND, false, id, mid);
+        buf = FrameWriter.appendMessage(conn.alloc(), buf, id, mid, method.requestEncoding(),
+            request, reqSize, split, true);
       }
     } catch (RuntimeException e) {
       buf.release();

@@ -50,8 +50,9 @@ import org.slf4j.LoggerFactory;
  * socket until it drains (TCP back-pressure, the only flow control plain DRPC has).
  *
  * <h2>Writing</h2>
- * Streams queue whole packets (already framed) under their own lock and put themselves on
- * a wakeup queue. One drain task on the event loop moves every ready stream's packets into
+ * Streams queue whole packets (already framed; a message spanning frames is encoded once
+ * into a buffer of its own that the frames refer to) under their own lock and put
+ * themselves on a wakeup queue. One drain task on the event loop moves every ready stream's packets into
  * the channel and flushes once per batch, so the frames of a packet are contiguous and
  * many calls share one flush. Writing pauses while the channel is not writable.
  *

@@ -4,12 +4,16 @@ import dev.braid.rpc.Encoding;
 import dev.braid.wire.FrameHeader;
 import dev.braid.wire.Frames;
 import dev.braid.wire.Varint;
+import dev.braid.wire.Kind;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
 import java.nio.ByteBuffer;
 
 /**
  * Writes DRPC frames into Netty buffers. Stateless; callers size buffers with
- * {@link #packetSize} first so that nothing is reallocated while writing.
+ * {@link #packetSize} (or {@link #inlineSize} for messages) first so that nothing is
+ * reallocated while writing.
  */
 final class FrameWriter {
   private FrameWriter() {}
@@ -54,26 +58,68 @@ final class FrameWriter {
   }
 
   /**
-   * Writes a Message packet holding {@code message}, encoded straight into {@code out} when
-   * it fits in one frame, else through one scratch buffer that is then split.
+   * The bytes a Message packet of {@code size} takes in the caller's buffer: all of it when
+   * it fits in one frame, none when it spans frames (those get buffers of their own).
    */
-  static <T> void writeMessage(ByteBuf out, long streamId, long messageId, Encoding<T> encoding,
-      T message, int size, int split) {
+  static int inlineSize(long streamId, long messageId, int size, int split) {
+    return Frames.frameCount(size, split) == 1 ? packetSize(streamId, messageId, size, split)
+        : 0;
+  }
+
+  /**
+   * Appends a Message packet holding {@code message} to {@code out}, then, if
+   * {@code closeSend}, an empty CloseSend packet with the next message id.
+   *
+   * <p>A message of one frame is encoded in place ({@code out} was sized with
+   * {@link #inlineSize} plus room for the CloseSend). A larger one is encoded once into a
+   * direct buffer of its own and joined frame by frame by reference, never copied: the result
+   * is then a composite of {@code out}'s bytes, the frames and the CloseSend, and {@code out}
+   * belongs to it. If encoding fails, nothing was taken: {@code out} is still the caller's.
+   *
+   * @return the buffer holding everything written
+   */
+  static <T> ByteBuf appendMessage(ByteBufAllocator alloc, ByteBuf out, long streamId,
+      long messageId, Encoding<T> encoding, T message, int size, int split,
+      boolean closeSend) {
     int frames = Frames.frameCount(size, split);
     if (frames == 1) {
-      writeHeader(out, dev.braid.wire.Kind.MESSAGE, false, true, streamId, messageId, size);
+      writeHeader(out, Kind.MESSAGE, false, true, streamId, messageId, size);
       encodeInto(out, encoding, message, size);
-      return;
+      if (closeSend) {
+        writeEmpty(out, Kind.CLOSE_SEND, false, streamId, messageId + 1);
+      }
+      return out;
     }
-    if (encoding == Encoding.RawBytes.INSTANCE) {
-      writeBytes(out, dev.braid.wire.Kind.MESSAGE, streamId, messageId, (byte[]) message, split);
-      return;
+    ByteBuf body = alloc.directBuffer(size);
+    try {
+      encodeInto(body, encoding, message, size);
+    } catch (RuntimeException e) {
+      body.release();
+      throw e;
     }
-    ByteBuffer scratch = ByteBuffer.allocate(size);
-    encoding.encode(message, scratch);
-    checkWritten(scratch.position(), size);
-    byte[] body = scratch.array();
-    writeBytes(out, dev.braid.wire.Kind.MESSAGE, streamId, messageId, body, split);
+    ByteBuf headers = alloc.buffer((frames + 1) * FrameHeader.MAX_SIZE);
+    CompositeByteBuf packet = alloc.compositeBuffer(2 * frames + 2);
+    if (out.isReadable()) {
+      packet.addComponent(true, out);
+    } else {
+      out.release();
+    }
+    for (int i = 0, off = 0; i < frames; i++) {
+      int len = Math.min(split, size - off);
+      int at = headers.writerIndex();
+      writeHeader(headers, Kind.MESSAGE, false, i == frames - 1, streamId, messageId, len);
+      packet.addComponent(true, headers.retainedSlice(at, headers.writerIndex() - at));
+      packet.addComponent(true, body.retainedSlice(off, len));
+      off += len;
+    }
+    if (closeSend) {
+      int at = headers.writerIndex();
+      writeEmpty(headers, Kind.CLOSE_SEND, false, streamId, messageId + 1);
+      packet.addComponent(true, headers.retainedSlice(at, headers.writerIndex() - at));
+    }
+    headers.release();
+    body.release();
+    return packet;
   }
 
   private static <T> void encodeInto(ByteBuf out, Encoding<T> encoding, T message, int size) {
@@ -96,19 +142,54 @@ final class FrameWriter {
     }
   }
 
-  /** Decodes a received message; raw bytes are copied out without a ByteBuffer view. */
+  /**
+   * Decodes a received message. The encoding gets a fresh array that braid never reuses or
+   * modifies, so it may keep views of it (protobuf aliases {@code bytes} fields) instead of
+   * copying again; raw bytes are that array.
+   */
   @SuppressWarnings("unchecked")
   static <T> T decode(Encoding<T> encoding, ByteBuf data) throws Exception {
+    byte[] bytes = io.netty.buffer.ByteBufUtil.getBytes(data);
     if (encoding == Encoding.RawBytes.INSTANCE) {
-      return (T) io.netty.buffer.ByteBufUtil.getBytes(data);
+      return (T) bytes;
     }
-    if (data.hasArray()) {
-      return encoding.decode(ByteBuffer.wrap(data.array(), data.arrayOffset()
-          + data.readerIndex(), data.readableBytes()));
+    return encoding.decode(ByteBuffer.wrap(bytes));
+  }
+
+  /**
+   * Reads the header of one of our own, well-formed frames at index {@code at} of {@code b}
+   * into {@code h}, byte by byte: works on composite buffers without merging them.
+   */
+  static void peekHeader(ByteBuf b, int at, FrameHeader h) {
+    int x = b.getUnsignedByte(at);
+    h.control = (x & 0x80) != 0;
+    h.kind = (x & 0x7E) >>> 1;
+    h.done = (x & 0x01) != 0;
+    int p = at + 1;
+    long sid = 0;
+    long mid = 0;
+    long len = 0;
+    for (int field = 0; field < 3; field++) {
+      long value = 0;
+      for (int shift = 0; ; shift += 7) {
+        int c = b.getUnsignedByte(p++);
+        value |= (long) (c & 0x7F) << shift;
+        if ((c & 0x80) == 0) {
+          break;
+        }
+      }
+      if (field == 0) {
+        sid = value;
+      } else if (field == 1) {
+        mid = value;
+      } else {
+        len = value;
+      }
     }
-    // One copy to the heap: cheaper than merging a multi-frame message into a new direct
-    // buffer, and decoders (protobuf's among them) copy direct buffers to the heap anyway.
-    return encoding.decode(ByteBuffer.wrap(io.netty.buffer.ByteBufUtil.getBytes(data)));
+    h.streamId = sid;
+    h.messageId = mid;
+    h.length = (int) len;
+    h.headerSize = p - at;
   }
 
   /** The size of a varint, re-exported for callers sizing buffers. */

@@ -171,23 +171,31 @@ abstract class RpcStream {
   }
 
   /**
-   * Sends one Message packet of {@code size} bytes (already checked): waits until the stream
-   * is ready, encodes into a fresh buffer and queues it.
+   * Sends one Message packet of {@code size} bytes (already checked): encodes it into fresh
+   * buffers, waits until the stream is ready and queues it. Encoding before waiting lets the
+   * next message's encoding overlap the writing of the previous one; a sender holds at most
+   * that one encoded message beyond the ready threshold.
    *
    * @throws StatusException if the stream ended, or encoding failed (status INTERNAL)
    */
   final <T> void sendMessage(dev.braid.rpc.Encoding<T> encoding, T message, int size,
       String what) throws StatusException {
-    awaitReady();
     long mid = reserveIds(1);
     int split = conn.splitSize();
-    ByteBuf buf = conn.alloc().buffer(FrameWriter.packetSize(id, mid, size, split));
+    ByteBuf buf = conn.alloc().buffer(FrameWriter.inlineSize(id, mid, size, split));
     try {
-      FrameWriter.writeMessage(buf, id, mid, encoding, message, size, split);
+      buf = FrameWriter.appendMessage(conn.alloc(), buf, id, mid, encoding, message, size,
+          split, false);
     } catch (RuntimeException e) {
       buf.release();
       throw Status.of(Code.INTERNAL, "failed to encode the " + what + ": " + e, e)
           .asException();
+    }
+    try {
+      awaitReady();
+    } catch (StatusException e) {
+      buf.release();
+      throw e;
     }
     queue(buf, size, false, false, null);
   }
@@ -378,11 +386,8 @@ abstract class RpcStream {
         int n = 0;
         int messageData = 0;
         while (n < readable) {
-          // our own frames: parse each header in place (no buffer object for single buffers)
-          int at = head.readerIndex() + n;
-          int len = Math.min(dev.braid.wire.FrameHeader.MAX_SIZE, readable - n);
-          header.parse(head.nioBufferCount() == 1 ? head.internalNioBuffer(at, len)
-              : head.nioBuffer(at, len), Integer.MAX_VALUE);
+          // our own frames: each header read in place (large messages are composites)
+          FrameWriter.peekHeader(head, head.readerIndex() + n, header);
           int size = header.headerSize + header.length;
           boolean message = header.kind == Kind.MESSAGE;
           if (n > 0 && (n + size > chunk || (message && sendWindow - messageData <= 0))) {

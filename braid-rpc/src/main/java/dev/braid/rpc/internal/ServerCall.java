@@ -219,11 +219,11 @@ final class ServerCall<Q, R> extends RpcStream implements ServerStream<Q, R>, Ru
     }
     long mid = reserveIds(2);
     int split = conn.splitSize();
-    ByteBuf buf = conn.alloc().buffer(FrameWriter.packetSize(id, mid, size, split)
+    ByteBuf buf = conn.alloc().buffer(FrameWriter.inlineSize(id, mid, size, split)
         + FrameWriter.packetSize(id, mid + 1, 0, split));
     try {
-      FrameWriter.writeMessage(buf, id, mid, method.responseEncoding(), response, size, split);
-      FrameWriter.writeEmpty(buf, Kind.CLOSE_SEND, false, id, mid + 1);
+      buf = FrameWriter.appendMessage(conn.alloc(), buf, id, mid, method.responseEncoding(),
+          response, size, split, true);
     } catch (RuntimeException e) {
       buf.release();
       finish(Status.of(Code.INTERNAL, "failed to encode the response: " + e, e));
