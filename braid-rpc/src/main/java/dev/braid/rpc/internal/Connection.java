@@ -138,13 +138,28 @@ public final class Connection extends ByteToMessageDecoder {
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
   private final Runnable drainTask = this::drain;
   /**
-   * Negotiated mode: bytes written and flushed per event-loop turn before the loop reads
-   * the socket again. Small, so that a reply or a new call never waits behind much of a bulk
-   * transfer (HeadOfLineBench). The cost is a write system call and a loop pass per slice:
-   * no measurable loss for one 1 MiB stream, but about 40% fewer 64 KiB unary calls at 64
-   * in flight on one connection (bench/results, issue 6 note).
+   * Negotiated mode, while small calls share the connection: bytes written and flushed per
+   * event-loop turn before the loop reads the socket again, each stream's turn being one
+   * frame. Small, so that a reply or a new call never waits behind much of a bulk transfer
+   * (HeadOfLineBench). The cost is a write system call and a loop pass per slice, which is
+   * why it applies only while small calls are about.
    */
   static final int SLICE_BYTES = 32 << 10;
+  /**
+   * Negotiated mode, while only bulk packets are written: bytes per event-loop turn, and
+   * the most one stream's turn writes (a 64 KiB reply goes whole, a 1 MiB message in four
+   * turns). Throughput over interleaving: there is no small call to protect.
+   */
+  static final int BULK_SLICE_BYTES = 256 << 10;
+  /** A packet of at most this many bytes that opens a call or carries a message is small. */
+  static final int SMALL_PACKET_BYTES = 8 << 10;
+  /** How long after the last small packet the writer keeps protecting small calls. */
+  static final long SMALL_TRAFFIC_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  /** Event loop: when the writer last wrote a small packet (negotiated mode). */
+  private long lastSmallNanos;
+  private boolean wroteSmall;
+  /** Event loop: whether the running drain protects small calls (see SLICE_BYTES). */
+  private boolean protectSmall;
 
   private Connection(ConnectionConfig config, boolean client,
       Function<String, ServiceDefinition.Entry> methods) {
@@ -627,9 +642,11 @@ public final class Connection extends ByteToMessageDecoder {
         wrote = true;
       }
       boolean interleave = negotiated;
+      long now = interleave ? channel.eventLoop().ticker().nanoTime() : 0;
+      protectSmall = interleave && wroteSmall && now - lastSmallNanos < SMALL_TRAFFIC_NANOS;
       int slice = 0;
       while (!writable.isEmpty() && channel.isWritable()) {
-        if (interleave && slice >= SLICE_BYTES) {
+        if (interleave && slice >= (protectSmall ? SLICE_BYTES : BULK_SLICE_BYTES)) {
           // a bounded slice per event-loop turn, flushed; the socket is read (requests,
           // credit) before the next, so a new packet never queues behind much data
           drainScheduled.set(true);
@@ -638,7 +655,7 @@ public final class Connection extends ByteToMessageDecoder {
         }
         s = writable.poll();
         if (interleave) {
-          int n = writeFrames(s);
+          int n = writeFrames(s, now);
           slice += n;
           wrote |= n > 0;
           continue;
@@ -665,11 +682,14 @@ public final class Connection extends ByteToMessageDecoder {
   }
 
   /**
-   * Negotiated mode: {@code s}'s turn — one frame, or a buffer of small frames — then
-   * {@code s} goes to the back of the line. Returns the bytes written.
+   * Negotiated mode: {@code s}'s turn — one frame or a buffer of small frames while small
+   * calls are about, else up to {@link #BULK_SLICE_BYTES} — then {@code s} goes to the back
+   * of the line. A small packet switches the writer to protecting small calls at once.
+   * Returns the bytes written.
    */
-  private int writeFrames(RpcStream s) {
-    ByteBuf f = s.pollFrames(writeHeader, splitSize() + FrameHeader.MAX_SIZE);
+  private int writeFrames(RpcStream s, long now) {
+    ByteBuf f = s.pollFrames(writeHeader, protectSmall ? splitSize() + FrameHeader.MAX_SIZE
+        : BULK_SLICE_BYTES);
     if (f == null) {
       if (s.hasOutbound()) {
         s.windowBlocked = true; // a WindowUpdate puts it back in line
@@ -683,13 +703,29 @@ public final class Connection extends ByteToMessageDecoder {
       return 0;
     }
     int n = f.readableBytes();
+    boolean more = s.hasOutbound();
+    if (!more && n <= SMALL_PACKET_BYTES && opensCallOrCarriesMessage(f)) {
+      // all the stream had to say was small: a small call (not a bulk call's Invoke alone)
+      lastSmallNanos = now;
+      wroteSmall = true;
+      protectSmall = true;
+    }
     ctx.write(f, ctx.voidPromise());
-    if (s.hasOutbound()) {
+    if (more) {
       writable.add(s);
     } else {
       afterTurn(s);
     }
     return n;
+  }
+
+  /**
+   * Whether {@code f} starts with an Invoke, InvokeMetadata or Message frame: the traffic of
+   * a small call, unlike the empty CloseSend and Close packets that end every call.
+   */
+  private static boolean opensCallOrCarriesMessage(ByteBuf f) {
+    int kind = (f.getUnsignedByte(f.readerIndex()) & 0x7E) >>> 1;
+    return kind == Kind.INVOKE || kind == Kind.INVOKE_METADATA || kind == Kind.MESSAGE;
   }
 
   /** A client call cancelled before its Invoke went out sends nothing at all. */

@@ -358,9 +358,10 @@ abstract class RpcStream {
   /**
    * Event loop, negotiated mode: the next frames to write, or null if nothing is queued or
    * the next frame is Message data and the send window is used up. A buffer of at most
-   * {@code chunk} bytes goes whole; from a larger one, whole frames up to {@code chunk}
-   * bytes (at least one), so what is in the channel ahead of another stream's packet stays
-   * small.
+   * {@code chunk} bytes goes whole if the window covers it (or it is no larger than a
+   * frame); from a larger one, whole frames up to {@code chunk} bytes (at least one) while
+   * the window lasts, so what is in the channel ahead of another stream's packet stays
+   * bounded.
    */
   final ByteBuf pollFrames(dev.braid.wire.FrameHeader header, int chunk) {
     synchronized (this) {
@@ -374,8 +375,9 @@ abstract class RpcStream {
       }
       int before = outboundBytes;
       ByteBuf out;
-      if (head.readableBytes() <= chunk) {
-        // the window may be overdrawn by at most this small buffer's message
+      if (head.readableBytes() <= chunk && (data <= sendWindow
+          || head.readableBytes() <= conn.splitSize() + dev.braid.wire.FrameHeader.MAX_SIZE)) {
+        // the window may be overdrawn by at most one frame's worth (a small buffer)
         out = removeOutbound();
         if (sendWindow != Long.MAX_VALUE) {
           sendWindow -= data;

@@ -319,6 +319,85 @@ class ConnectionEmbeddedTest {
         Kind.CLOSE_SEND);
   }
 
+  // ------------------------------------------------------------- the writer
+
+  /** Pumps bytes between a client and a server channel until both are quiet. */
+  static void pump(EmbeddedChannel client, EmbeddedChannel server) {
+    for (int i = 0; i < 10; i++) {
+      byte[] up = written(client);
+      if (up.length > 0) {
+        feed(server, up);
+      }
+      byte[] down = written(server);
+      if (down.length > 0) {
+        feed(client, down);
+      }
+      if (up.length == 0 && down.length == 0) {
+        return;
+      }
+    }
+  }
+
+  /** The stream id of every frame in {@code bytes}, in order. */
+  static List<Long> frameStreams(byte[] bytes) {
+    List<Long> ids = new ArrayList<>();
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+    dev.braid.wire.FrameHeader h = new dev.braid.wire.FrameHeader();
+    while (b.hasRemaining()) {
+      assertThat(h.parse(b, Integer.MAX_VALUE))
+          .isEqualTo(dev.braid.wire.FrameHeader.Result.COMPLETE);
+      ids.add(h.streamId);
+      b.position(b.position() + h.headerSize + h.length);
+    }
+    return ids;
+  }
+
+  /**
+   * Negotiated, with only bulk calls about, a stream's turn is a whole 64 KiB packet (no
+   * needless interleaving, which only delays every reply); once a small call has gone out,
+   * turns are one frame so that small calls never wait behind much bulk data; 20 ms (fake
+   * clock) after the last small call, whole packets again.
+   */
+  @Test
+  void writerInterleavesFramesOnlyWhileSmallCallsAreAbout() {
+    Connection conn = Connection.client(config(Multiplexing.NEGOTIATE));
+    EmbeddedChannel client = new EmbeddedChannel(conn);
+    EmbeddedChannel server = server(config(Multiplexing.OFF));
+    CompletableFuture<byte[]> first = ClientCalls.unary(conn, METHOD1, new byte[] {1},
+        CallOptions.DEFAULT);
+    pump(client, server);
+    assertThat(first.getNow(null)).containsExactly(1);
+    assertThat(conn.isNegotiated()).isTrue();
+    client.advanceTimeBy(1, java.util.concurrent.TimeUnit.SECONDS);
+
+    byte[] bulk = new byte[64 << 10];
+    ClientCalls.unary(conn, METHOD1, bulk, CallOptions.DEFAULT);
+    ClientCalls.unary(conn, METHOD1, bulk, CallOptions.DEFAULT);
+    List<Long> whole = frameStreams(written(client));
+    // Invoke, four 16 KiB Message frames and CloseSend per call, one call after the other
+    assertThat(whole).hasSize(12);
+    assertThat(whole.subList(0, 6)).containsOnly(whole.get(0));
+    assertThat(whole.subList(6, 12)).containsOnly(whole.get(6)).doesNotContain(whole.get(0));
+
+    ClientCalls.unary(conn, METHOD1, new byte[] {2}, CallOptions.DEFAULT);
+    written(client);
+    ClientCalls.unary(conn, METHOD1, bulk, CallOptions.DEFAULT);
+    ClientCalls.unary(conn, METHOD1, bulk, CallOptions.DEFAULT);
+    List<Long> interleaved = frameStreams(written(client));
+    assertThat(interleaved).hasSize(12);
+    // Invokes, then the Message frames alternate (a last frame takes its CloseSend along)
+    for (int i = 1; i < 9; i++) {
+      assertThat(interleaved.get(i)).as("frame %d", i).isNotEqualTo(interleaved.get(i - 1));
+    }
+
+    client.advanceTimeBy(21, java.util.concurrent.TimeUnit.MILLISECONDS);
+    ClientCalls.unary(conn, METHOD1, bulk, CallOptions.DEFAULT);
+    ClientCalls.unary(conn, METHOD1, bulk, CallOptions.DEFAULT);
+    List<Long> wholeAgain = frameStreams(written(client));
+    assertThat(wholeAgain.subList(0, 6)).containsOnly(wholeAgain.get(0));
+    assertThat(wholeAgain.subList(6, 12)).containsOnly(wholeAgain.get(6));
+  }
+
   // ------------------------------------------------------------- idle timeout
 
   /** With a fake clock: an idle connection closes after its timeout, a busy one never. */
