@@ -38,7 +38,8 @@ public final class MarkdownReport {
 
   private static void machine(StringBuilder sb, Map<String, Object> m) {
     List<String> keys = List.of("cpu", "cores", "memory", "os", "java", "go", "pinning",
-        "jvm_options", "phases", "load_average_before", "load_average_after", "noise");
+        "jvm_options", "phases", "passes", "load_average_before", "load_average_after",
+        "load_average_per_pass", "braid_commit", "noise");
     for (String k : keys) {
       Object v = m.get(k);
       if (v != null) {
