@@ -52,9 +52,9 @@ import org.slf4j.LoggerFactory;
  * <h2>Writing</h2>
  * Streams queue whole packets (already framed; a message spanning frames is encoded once
  * into a buffer of its own that the frames refer to) under their own lock and put
- * themselves on a wakeup queue. One drain task on the event loop moves every ready stream's packets into
- * the channel and flushes once per batch, so the frames of a packet are contiguous and
- * many calls share one flush. Writing pauses while the channel is not writable.
+ * themselves on a wakeup queue. One drain task on the event loop moves every ready
+ * stream's packets into the channel and flushes once per batch, so the frames of a packet
+ * are contiguous and many calls share one flush. Writing pauses while the channel is not writable.
  *
  * <h2>Modes</h2>
  * A client starts every connection in upstream-compatible mode: one stream at a time, ids
@@ -155,7 +155,7 @@ public final class Connection extends ByteToMessageDecoder {
   static final int SMALL_PACKET_BYTES = 8 << 10;
   /** How long after the last small packet the writer keeps protecting small calls. */
   static final long SMALL_TRAFFIC_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
-  /** Event loop: when the writer last wrote a small packet (negotiated mode). */
+  /** Event loop: when the writer last wrote a small packet, if ever (negotiated mode). */
   private long lastSmallNanos;
   private boolean wroteSmall;
   /** Event loop: whether the running drain protects small calls (see SLICE_BYTES). */

@@ -3,8 +3,8 @@ package dev.braid.rpc.internal;
 import dev.braid.rpc.Encoding;
 import dev.braid.wire.FrameHeader;
 import dev.braid.wire.Frames;
-import dev.braid.wire.Varint;
 import dev.braid.wire.Kind;
+import dev.braid.wire.Varint;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
@@ -165,31 +165,26 @@ final class FrameWriter {
     h.control = (x & 0x80) != 0;
     h.kind = (x & 0x7E) >>> 1;
     h.done = (x & 0x01) != 0;
+    // we write minimal varints, so each one's size follows from its value
     int p = at + 1;
-    long sid = 0;
-    long mid = 0;
-    long len = 0;
-    for (int field = 0; field < 3; field++) {
-      long value = 0;
-      for (int shift = 0; ; shift += 7) {
-        int c = b.getUnsignedByte(p++);
-        value |= (long) (c & 0x7F) << shift;
-        if ((c & 0x80) == 0) {
-          break;
-        }
-      }
-      if (field == 0) {
-        sid = value;
-      } else if (field == 1) {
-        mid = value;
-      } else {
-        len = value;
+    h.streamId = varintAt(b, p);
+    p += Varint.size(h.streamId);
+    h.messageId = varintAt(b, p);
+    p += Varint.size(h.messageId);
+    long length = varintAt(b, p);
+    h.length = (int) length;
+    h.headerSize = p + Varint.size(length) - at;
+  }
+
+  private static long varintAt(ByteBuf b, int p) {
+    long value = 0;
+    for (int shift = 0; ; shift += 7) {
+      int c = b.getUnsignedByte(p++);
+      value |= (long) (c & 0x7F) << shift;
+      if ((c & 0x80) == 0) {
+        return value;
       }
     }
-    h.streamId = sid;
-    h.messageId = mid;
-    h.length = (int) len;
-    h.headerSize = p - at;
   }
 
   /** The size of a varint, re-exported for callers sizing buffers. */
