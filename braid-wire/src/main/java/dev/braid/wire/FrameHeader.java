@@ -72,9 +72,7 @@ public final class FrameHeader {
         throw new ProtocolException("data overflow: frame of "
             + Long.toUnsignedString(len) + " bytes exceeds the limit of " + maxLength);
       }
-      control = (h & 0x80) != 0;
-      kind = (h & 0x7E) >>> 1;
-      done = (h & 0x01) != 0;
+      setFlags(h);
       streamId = sid;
       messageId = mid;
       length = (int) len;
@@ -83,6 +81,18 @@ public final class FrameHeader {
     } finally {
       src.position(start);
     }
+  }
+
+  /** Sets {@link #kind}, {@link #control} and {@link #done} from a header byte. */
+  public void setFlags(int headerByte) {
+    control = (headerByte & 0x80) != 0;
+    kind = kindOf(headerByte);
+    done = (headerByte & 0x01) != 0;
+  }
+
+  /** The kind a header byte carries; the inverse of {@link #headerByte} for the kind. */
+  public static int kindOf(int headerByte) {
+    return (headerByte & 0x7E) >>> 1;
   }
 
   /** The header byte for the given kind and flags. */

@@ -14,6 +14,22 @@ import org.junit.jupiter.params.provider.ValueSource;
 class FrameHeaderTest {
   private final FrameHeader h = new FrameHeader();
 
+  @Test
+  void flagsReadBackFromEveryHeaderByte() {
+    for (int kind = 0; kind <= Kind.MAX; kind++) {
+      for (boolean control : new boolean[] {false, true}) {
+        for (boolean done : new boolean[] {false, true}) {
+          int b = FrameHeader.headerByte(kind, control, done);
+          assertThat(FrameHeader.kindOf(b)).isEqualTo(kind);
+          h.setFlags(b);
+          assertThat(h.kind).isEqualTo(kind);
+          assertThat(h.control).isEqualTo(control);
+          assertThat(h.done).isEqualTo(done);
+        }
+      }
+    }
+  }
+
   @ParameterizedTest(name = "{0} control={1} done={2} -> {3}")
   @CsvSource({
       // The header bytes listed in reference §1.1.

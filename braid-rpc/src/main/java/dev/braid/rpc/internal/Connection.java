@@ -724,7 +724,7 @@ public final class Connection extends ByteToMessageDecoder {
    * a small call, unlike the empty CloseSend and Close packets that end every call.
    */
   private static boolean opensCallOrCarriesMessage(ByteBuf f) {
-    int kind = (f.getUnsignedByte(f.readerIndex()) & 0x7E) >>> 1;
+    int kind = FrameHeader.kindOf(f.getUnsignedByte(f.readerIndex()));
     return kind == Kind.INVOKE || kind == Kind.INVOKE_METADATA || kind == Kind.MESSAGE;
   }
 

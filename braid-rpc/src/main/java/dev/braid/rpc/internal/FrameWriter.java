@@ -97,7 +97,8 @@ final class FrameWriter {
       body.release();
       throw e;
     }
-    ByteBuf headers = alloc.buffer((frames + 1) * FrameHeader.MAX_SIZE);
+    ByteBuf headers = alloc.buffer(packetSize(streamId, messageId, size, split) - size
+        + (closeSend ? packetSize(streamId, messageId + 1, 0, split) : 0));
     CompositeByteBuf packet = alloc.compositeBuffer(2 * frames + 2);
     if (out.isReadable()) {
       packet.addComponent(true, out);
@@ -161,10 +162,7 @@ final class FrameWriter {
    * into {@code h}, byte by byte: works on composite buffers without merging them.
    */
   static void peekHeader(ByteBuf b, int at, FrameHeader h) {
-    int x = b.getUnsignedByte(at);
-    h.control = (x & 0x80) != 0;
-    h.kind = (x & 0x7E) >>> 1;
-    h.done = (x & 0x01) != 0;
+    h.setFlags(b.getUnsignedByte(at));
     // we write minimal varints, so each one's size follows from its value
     int p = at + 1;
     h.streamId = varintAt(b, p);
