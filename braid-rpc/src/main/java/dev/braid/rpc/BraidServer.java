@@ -87,7 +87,7 @@ public final class BraidServer implements AutoCloseable {
     }
     ServerBootstrap b = new ServerBootstrap()
         .group(Resources.eventLoops())
-        .channel(NioServerSocketChannel.class)
+        .channelFactory(Listener::new)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.MAX_MESSAGES_PER_READ, Resources.READS_PER_LOOP)
@@ -184,12 +184,30 @@ public final class BraidServer implements AutoCloseable {
     Channel ch = serverChannel;
     if (ch != null) {
       ch.close().awaitUninterruptibly();
+      ((Listener) ch).awaitReleased();
     }
     List<CompletableFuture<Void>> all = new ArrayList<>();
     for (Connection c : connections) {
       all.add(closing.apply(c));
     }
     return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]));
+  }
+
+  /**
+   * The listening channel. Closing it completes before the port is free: the JDK releases a
+   * socket registered with a selector only once the selector has dropped its key, which
+   * happens in one of the event loop's next I/O passes.
+   */
+  private static final class Listener extends NioServerSocketChannel {
+    /** Waits, after close, until the socket is released (bounded: about a second). */
+    void awaitReleased() {
+      for (int i = 0; i < 1000 && javaChannel().isRegistered(); i++) {
+        // a scheduled task runs after the loop's next I/O pass, where keys are dropped
+        eventLoop().schedule(() -> { }, 0, TimeUnit.NANOSECONDS).awaitUninterruptibly();
+      }
+      // the selector closes the socket right after dropping its key, on the loop's thread
+      eventLoop().submit(() -> { }).awaitUninterruptibly();
+    }
   }
 
   /** Builds a {@link BraidServer}; every setting is validated. */
