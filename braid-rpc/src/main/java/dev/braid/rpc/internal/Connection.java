@@ -13,7 +13,6 @@ import dev.braid.wire.ProtocolException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -984,9 +983,9 @@ public final class Connection extends ByteToMessageDecoder {
     boolean isMessage = header.kind == Kind.MESSAGE;
     if ((flags & PacketAssembly.COMPLETED) == 0) {
       if (s.partial == null) {
-        s.partial = channel.alloc().compositeBuffer(64);
+        s.partial = new PacketBuffer(channel.alloc());
       }
-      s.partial.addComponent(true, in.readRetainedSlice(len));
+      s.partial.add(in, len);
       if (isMessage) {
         s.partialBytes += len;
         if (largerThanHalfWindow(s)
@@ -1006,8 +1005,8 @@ public final class Connection extends ByteToMessageDecoder {
     s.partialCredited = 0;
     ByteBuf data;
     if (s.partial != null) {
-      s.partial.addComponent(true, in.readRetainedSlice(len));
-      data = s.partial;
+      s.partial.add(in, len);
+      data = s.partial.finish();
       s.partial = null;
     } else if (len == 0) {
       data = io.netty.buffer.Unpooled.EMPTY_BUFFER; // CloseSend, Cancel, Close: no slice

@@ -6,7 +6,6 @@ import dev.braid.rpc.StatusException;
 import dev.braid.wire.Kind;
 import dev.braid.wire.PacketAssembly;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
@@ -89,7 +88,7 @@ abstract class RpcStream {
 
   // ---- loop ----
   final PacketAssembly assembly;
-  CompositeByteBuf partial;
+  PacketBuffer partial;
   boolean registered;
   boolean started;
   /** loop: some of this stream's bytes have been written. */
