@@ -100,8 +100,12 @@ public final class EngineFixture {
   }
 
   static byte[] clientSettings() {
+    return clientSettings(1L << 20);
+  }
+
+  static byte[] clientSettings(long window) {
     return Settings.encode(Map.of(Settings.VERSION, 1L, Settings.MULTIPLEXING, 1L,
-        Settings.STREAM_WINDOW, 1L << 20));
+        Settings.STREAM_WINDOW, window));
   }
 
   /** Drains and releases everything the engine wrote; returns the byte count. */
@@ -123,6 +127,11 @@ public final class EngineFixture {
     long nextStream = 1;
 
     public Server(boolean negotiate, int payloadBytes) {
+      this(negotiate, payloadBytes, 1L << 20);
+    }
+
+    /** {@code window}: the stream window the fixture's client announces when negotiating. */
+    public Server(boolean negotiate, int payloadBytes, long window) {
       ServiceDefinition def = ServiceDefinition.builder("braid.bench.Bench")
           .unary(UNARY, (req, ctx) -> req).build();
       ServiceDefinition.Entry entry = def.entries().get(0);
@@ -134,7 +143,7 @@ public final class EngineFixture {
         ByteBuf b = ALLOC.buffer();
         long sid = nextStream++;
         frame(b, Kind.INVOKE, false, sid, 1, NAME, 0, NAME.length);
-        byte[] s = clientSettings();
+        byte[] s = clientSettings(window);
         frame(b, Kind.SETTINGS, true, sid, 2, s, 0, s.length);
         frame(b, Kind.MESSAGE, false, sid, 3, payload, 0, payload.length);
         frame(b, Kind.CLOSE_SEND, false, sid, 4, EMPTY, 0, 0);
@@ -156,6 +165,31 @@ public final class EngineFixture {
       long n = drain(ch);
       if (n == 0) {
         throw new IllegalStateException("the server engine wrote nothing");
+      }
+      return n;
+    }
+
+    /**
+     * One unary call whose request arrives in frames of {@code frameSize} bytes, all in one
+     * read; returns the bytes answered.
+     */
+    public long splitCall(int frameSize) {
+      ByteBuf b = ALLOC.buffer(payload.length + payload.length / frameSize * 8 + 64);
+      long sid = nextStream++;
+      frame(b, Kind.INVOKE, false, sid, 1, NAME, 0, NAME.length);
+      for (int off = 0; off < payload.length || off == 0; off += frameSize) {
+        int len = Math.min(frameSize, payload.length - off);
+        b.writeByte((Kind.MESSAGE << 1) | (off + len == payload.length ? 1 : 0));
+        varint(b, sid);
+        varint(b, 2);
+        varint(b, len);
+        b.writeBytes(payload, off, len);
+      }
+      frame(b, Kind.CLOSE_SEND, false, sid, 3, EMPTY, 0, 0);
+      ch.writeInbound(b);
+      long n = drain(ch);
+      if (n < payload.length) {
+        throw new IllegalStateException("the server engine answered " + n + " bytes");
       }
       return n;
     }
