@@ -9,9 +9,10 @@ import io.netty.buffer.CompositeByteBuf;
  *
  * <p>A body of at least {@link #SMALL} bytes is kept as a retained slice of the read buffer
  * it arrived in: a large message is never copied while it assembles. Smaller bodies are
- * copied into a tail buffer of {@code 2 * SMALL} bytes, so a peer sending tiny frames neither
- * pins a read buffer per frame nor lengthens the component list. A packet of {@code n} bytes
- * therefore has at most {@code 2n / SMALL + 1} components, and the composite never merges
+ * copied into a tail buffer that grows up to {@code 2 * SMALL} bytes, so a peer sending tiny
+ * frames neither pins a read buffer per frame nor lengthens the component list nor gets
+ * more than about twice its bytes allocated. A packet of {@code n} bytes therefore has at
+ * most {@code 2n / SMALL + 1} components, and the composite never merges
  * them (Netty's composite copies everything into one buffer once it holds more than its
  * component limit — for 16 KiB frames, one extra copy of every message over 1 MiB).
  *
@@ -21,6 +22,8 @@ import io.netty.buffer.CompositeByteBuf;
 final class PacketBuffer {
   /** Bodies under this many bytes are copied, larger ones sliced. */
   static final int SMALL = 4 << 10;
+  /** A tail buffer's first capacity; it doubles as bytes come, up to {@code 2 * SMALL}. */
+  private static final int TAIL_START = 256;
 
   private final ByteBufAllocator alloc;
   private final CompositeByteBuf frames;
@@ -37,11 +40,11 @@ final class PacketBuffer {
       flushTail();
       frames.addComponent(true, in.readRetainedSlice(len));
     } else if (len > 0) {
-      if (tail != null && tail.writableBytes() < len) {
+      if (tail != null && tail.maxWritableBytes() < len) {
         flushTail();
       }
       if (tail == null) {
-        tail = alloc.buffer(2 * SMALL);
+        tail = alloc.buffer(Math.max(len, TAIL_START), 2 * SMALL);
       }
       tail.writeBytes(in, len);
     }

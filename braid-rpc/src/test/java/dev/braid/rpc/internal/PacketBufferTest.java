@@ -30,7 +30,8 @@ class PacketBufferTest {
     Random random = new Random(seed);
     ByteArrayOutputStream expected = new ByteArrayOutputStream();
     List<ByteBuf> reads = new ArrayList<>();
-    PacketBuffer packet = new PacketBuffer(ALLOC);
+    UnpooledByteBufAllocator own = new UnpooledByteBufAllocator(true, false);
+    PacketBuffer packet = new PacketBuffer(own);
     long total = 0;
     for (int len : lengths) {
       byte[] bytes = new byte[len];
@@ -46,6 +47,9 @@ class PacketBufferTest {
       total += len;
       assertThat(packet.components()).isLessThanOrEqualTo(
           (int) (2 * total / PacketBuffer.SMALL) + 1);
+      // what the packet allocated itself (copies of small bodies): at most about twice them
+      assertThat(own.metric().usedDirectMemory()).isLessThanOrEqualTo(
+          2 * total + 256 * (2 * total / PacketBuffer.SMALL + 1));
     }
     for (ByteBuf read : reads) {
       read.release(); // the reader lets go of its buffers; the packet keeps what it needs
@@ -58,6 +62,27 @@ class PacketBufferTest {
       packet.release();
     }
     assertThat(reads).allSatisfy(r -> assertThat(r.refCnt()).isZero());
+    assertThat(own.metric().usedDirectMemory()).isZero();
+  }
+
+  @Test
+  void tinyFramesBetweenLargeOnesCostLittleMemory() {
+    // a peer alternating 1-byte and 4 KiB frames: each tiny body gets a small buffer, not
+    // one sized for many
+    UnpooledByteBufAllocator own = new UnpooledByteBufAllocator(true, false);
+    PacketBuffer packet = new PacketBuffer(own);
+    ByteBuf read = ALLOC.directBuffer(100 * (1 + PacketBuffer.SMALL));
+    read.writeZero(read.capacity());
+    for (int i = 0; i < 100; i++) {
+      packet.add(read, 1);
+      packet.add(read, PacketBuffer.SMALL);
+    }
+    assertThat(packet.components()).isEqualTo(200);
+    assertThat(own.metric().usedDirectMemory()).isLessThanOrEqualTo(100 * 256);
+    packet.release();
+    assertThat(own.metric().usedDirectMemory()).isZero();
+    assertThat(read.refCnt()).isEqualTo(1);
+    read.release();
   }
 
   @Test
