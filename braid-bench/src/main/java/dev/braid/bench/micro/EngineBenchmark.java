@@ -106,6 +106,10 @@ public class EngineBenchmark {
    */
   @State(Scope.Thread)
   public static class Large {
+    /** Frame size of the request in KiB (braid peers send 16; upstream DRPC splits at 64). */
+    @Param({"16"})
+    int frameKiB;
+
     EngineFixture.Server server;
 
     @Setup(Level.Trial)
@@ -122,6 +126,6 @@ public class EngineBenchmark {
   /** Server: one 1 MiB unary call in 16 KiB frames (see {@link Large}). */
   @Benchmark
   public long serverLargeMessage(Large l) {
-    return l.server.splitCall(16 << 10);
+    return l.server.splitCall(l.frameKiB << 10);
   }
 }
