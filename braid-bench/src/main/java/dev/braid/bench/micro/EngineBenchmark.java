@@ -97,35 +97,4 @@ public class EngineBenchmark {
   public long clientUnaryBatch64(Batch b) {
     return b.client.calls(64);
   }
-
-  /**
-   * Server, negotiated: a unary echo of a 1 MiB (+ 100 B) message whose request arrives in
-   * 16 KiB frames (65 of them, as braid peers send it) in one read: packet assembly of a
-   * large message, its decode, and the reply's encode and framing (the fixture's client
-   * announces a window that never runs out).
-   */
-  @State(Scope.Thread)
-  public static class Large {
-    /** Frame size of the request in KiB (braid peers send 16; upstream DRPC splits at 64). */
-    @Param({"16"})
-    int frameKiB;
-
-    EngineFixture.Server server;
-
-    @Setup(Level.Trial)
-    public void setup() {
-      server = new EngineFixture.Server(true, (1 << 20) + 100, Integer.MAX_VALUE);
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-      server.close();
-    }
-  }
-
-  /** Server: one 1 MiB unary call in 16 KiB frames (see {@link Large}). */
-  @Benchmark
-  public long serverLargeMessage(Large l) {
-    return l.server.splitCall(l.frameKiB << 10);
-  }
 }

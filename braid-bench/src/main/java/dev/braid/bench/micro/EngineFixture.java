@@ -8,6 +8,7 @@ import dev.braid.rpc.ServiceDefinition;
 import dev.braid.rpc.internal.ClientCalls;
 import dev.braid.rpc.internal.Connection;
 import dev.braid.rpc.internal.ConnectionConfig;
+import dev.braid.wire.FrameHeader;
 import dev.braid.wire.Kind;
 import dev.braid.wire.Settings;
 import io.netty.buffer.ByteBuf;
@@ -74,10 +75,16 @@ public final class EngineFixture {
     }
   }
 
-  /** Writes one frame (header and data). */
+  /** Writes one frame (header and data) that ends its packet. */
   static void frame(ByteBuf out, int kind, boolean control, long sid, long mid, byte[] data,
       int off, int len) {
-    out.writeByte((control ? 0x80 : 0) | (kind << 1) | 1);
+    frame(out, kind, control, true, sid, mid, data, off, len);
+  }
+
+  /** Writes one frame (header and data); {@code done}: the last of its packet. */
+  static void frame(ByteBuf out, int kind, boolean control, boolean done, long sid, long mid,
+      byte[] data, int off, int len) {
+    out.writeByte(FrameHeader.headerByte(kind, control, done));
     varint(out, sid);
     varint(out, mid);
     varint(out, len);
@@ -179,11 +186,7 @@ public final class EngineFixture {
       frame(b, Kind.INVOKE, false, sid, 1, NAME, 0, NAME.length);
       for (int off = 0; off < payload.length || off == 0; off += frameSize) {
         int len = Math.min(frameSize, payload.length - off);
-        b.writeByte((Kind.MESSAGE << 1) | (off + len == payload.length ? 1 : 0));
-        varint(b, sid);
-        varint(b, 2);
-        varint(b, len);
-        b.writeBytes(payload, off, len);
+        frame(b, Kind.MESSAGE, false, off + len == payload.length, sid, 2, payload, off, len);
       }
       frame(b, Kind.CLOSE_SEND, false, sid, 3, EMPTY, 0, 0);
       ch.writeInbound(b);

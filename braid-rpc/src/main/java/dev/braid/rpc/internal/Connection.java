@@ -187,6 +187,11 @@ public final class Connection extends ByteToMessageDecoder {
         peerMaxFrame) : config.splitSize();
   }
 
+  /** The most bytes one frame this side sends takes, header included. */
+  int frameBytes() {
+    return splitSize() + FrameHeader.MAX_SIZE;
+  }
+
   /** The largest message this side may send: its own limit and, once known, the peer's. */
   int maxSendMessageSize() {
     return Math.min(config.maxMessageSize(), peerMaxMessage);
@@ -687,8 +692,7 @@ public final class Connection extends ByteToMessageDecoder {
    * Returns the bytes written.
    */
   private int writeFrames(RpcStream s, long now) {
-    ByteBuf f = s.pollFrames(writeHeader, protectSmall ? splitSize() + FrameHeader.MAX_SIZE
-        : BULK_SLICE_BYTES);
+    ByteBuf f = s.pollFrames(writeHeader, protectSmall ? frameBytes() : BULK_SLICE_BYTES);
     if (f == null) {
       if (s.hasOutbound()) {
         s.windowBlocked = true; // a WindowUpdate puts it back in line

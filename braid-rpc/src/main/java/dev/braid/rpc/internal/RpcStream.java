@@ -374,8 +374,8 @@ abstract class RpcStream {
       }
       int before = outboundBytes;
       ByteBuf out;
-      if (head.readableBytes() <= chunk && (data <= sendWindow
-          || head.readableBytes() <= conn.splitSize() + dev.braid.wire.FrameHeader.MAX_SIZE)) {
+      if (head.readableBytes() <= chunk
+          && (data <= sendWindow || head.readableBytes() <= conn.frameBytes())) {
         // the window may be overdrawn by at most one frame's worth (a small buffer)
         out = removeOutbound();
         if (sendWindow != Long.MAX_VALUE) {

@@ -232,8 +232,7 @@ class ConnectionEmbeddedTest {
 
   /**
    * Two unary calls whose large messages arrive frame by frame interleaved, cut into reads
-   * at arbitrary points: bodies taken piece by piece across reads must assemble per stream,
-   * byte for byte, and leave nothing retained.
+   * at arbitrary points: each must assemble per stream and be echoed byte for byte.
    */
   @Property(tries = 60)
   void interleavedLargeMessagesSurviveAnyReadSplit(
@@ -273,8 +272,7 @@ class ConnectionEmbeddedTest {
     }
     Map<Long, ByteArrayOutputStream> replies = new java.util.TreeMap<>();
     for (byte[] f : frames(written(ch))) {
-      dev.braid.wire.FrameHeader h = new dev.braid.wire.FrameHeader();
-      h.parse(java.nio.ByteBuffer.wrap(f), Integer.MAX_VALUE);
+      dev.braid.wire.FrameHeader h = header(f);
       if (h.kind == Kind.MESSAGE) {
         replies.computeIfAbsent(h.streamId, k -> new ByteArrayOutputStream())
             .write(f, h.headerSize, h.length);
@@ -290,14 +288,25 @@ class ConnectionEmbeddedTest {
   static List<byte[]> frames(byte[] bytes) {
     List<byte[]> out = new ArrayList<>();
     java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
-    dev.braid.wire.FrameHeader h = new dev.braid.wire.FrameHeader();
     while (b.hasRemaining()) {
-      assertThat(h.parse(b, Integer.MAX_VALUE)).isEqualTo(dev.braid.wire.FrameHeader.Result.COMPLETE);
+      dev.braid.wire.FrameHeader h = header(b.slice());
       byte[] f = new byte[h.headerSize + h.length];
       b.get(f);
       out.add(f);
     }
     return out;
+  }
+
+  /** The header of the whole frame {@code frame} starts with. */
+  static dev.braid.wire.FrameHeader header(byte[] frame) {
+    return header(java.nio.ByteBuffer.wrap(frame));
+  }
+
+  private static dev.braid.wire.FrameHeader header(java.nio.ByteBuffer b) {
+    dev.braid.wire.FrameHeader h = new dev.braid.wire.FrameHeader();
+    assertThat(h.parse(b, Integer.MAX_VALUE))
+        .isEqualTo(dev.braid.wire.FrameHeader.Result.COMPLETE);
+    return h;
   }
 
   /** Each protocol violation closes the connection it happened on. */
@@ -414,16 +423,7 @@ class ConnectionEmbeddedTest {
 
   /** The stream id of every frame in {@code bytes}, in order. */
   static List<Long> frameStreams(byte[] bytes) {
-    List<Long> ids = new ArrayList<>();
-    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
-    dev.braid.wire.FrameHeader h = new dev.braid.wire.FrameHeader();
-    while (b.hasRemaining()) {
-      assertThat(h.parse(b, Integer.MAX_VALUE))
-          .isEqualTo(dev.braid.wire.FrameHeader.Result.COMPLETE);
-      ids.add(h.streamId);
-      b.position(b.position() + h.headerSize + h.length);
-    }
-    return ids;
+    return frames(bytes).stream().map(f -> header(f).streamId).toList();
   }
 
   /**
