@@ -12,6 +12,7 @@ abstract class TransportBuilder<B extends TransportBuilder<B>> {
   int streamBufferBytes = 1 << 20;
   int onReadyThreshold = 32 << 10;
   int streamWindow = 1 << 20;
+  int maxStreamWindow = 4 << 20;
   int connectionBufferBytes = 16 << 20;
   java.time.Duration idleTimeout = java.time.Duration.ZERO;
   int socketSendBuffer;
@@ -54,6 +55,20 @@ abstract class TransportBuilder<B extends TransportBuilder<B>> {
     return self();
   }
 
+  /**
+   * The largest a stream's receive window grows to; default 4 MiB. A stream's window grows
+   * (doubling, by extra WindowUpdate credit) only when its sender has used all of it while
+   * the reader had nothing unread, so a bulk transfer is not limited by the credit round
+   * trip while a slow reader never gets more than it was given. The value in effect is never
+   * below {@link #streamWindow}; setting it equal turns growth off. Keep it well below
+   * {@link #connectionBufferBytes}, or one stalled stream could hold the whole connection's
+   * buffer.
+   */
+  public B maxStreamWindow(int bytes) {
+    this.maxStreamWindow = positive(bytes, "maxStreamWindow");
+    return self();
+  }
+
   /** Received-but-unread bytes across a connection before reading pauses; 16 MiB. */
   public B connectionBufferBytes(int bytes) {
     this.connectionBufferBytes = positive(bytes, "connectionBufferBytes");
@@ -83,6 +98,11 @@ abstract class TransportBuilder<B extends TransportBuilder<B>> {
     }
     this.socketSendBuffer = bytes;
     return self();
+  }
+
+  /** The window growth limit actually used: never below the initial window. */
+  int effectiveMaxStreamWindow() {
+    return Math.max(streamWindow, maxStreamWindow);
   }
 
   /** The frame size actually used: never above the message size. */

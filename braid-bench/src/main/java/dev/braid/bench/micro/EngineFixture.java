@@ -47,6 +47,7 @@ public final class EngineFixture {
     v.put("muxSplitSize", 16 << 10);
     v.put("streamBufferBytes", 1 << 20);
     v.put("streamWindow", 1 << 20);
+    v.put("maxStreamWindow", 4 << 20);
     v.put("connectionBufferBytes", 16 << 20);
     v.put("maxConcurrentStreams", 1024);
     v.put("maxMetadataSize", 64 << 10);

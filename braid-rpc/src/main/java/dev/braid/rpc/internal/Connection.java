@@ -289,11 +289,11 @@ public final class Connection extends ByteToMessageDecoder {
 
   /** The message in assembly on {@code s} could never complete within the window alone. */
   private boolean largerThanHalfWindow(RpcStream s) {
-    return s.partialBytes > config.streamWindow() / 2;
+    return s.partialBytes > s.recvWindow / 2;
   }
 
   private void creditPartialNow(RpcStream s) {
-    returnCredit(s, s.partialBytes - s.partialCredited);
+    returnCredit(s, s.withGrowth(s.partialBytes - s.partialCredited));
     s.partialCredited = s.partialBytes;
   }
 
@@ -993,7 +993,7 @@ public final class Connection extends ByteToMessageDecoder {
       if (isMessage) {
         s.partialBytes += len;
         if (largerThanHalfWindow(s)
-            && s.partialBytes - s.partialCredited >= config.streamWindow() / 8
+            && s.partialBytes - s.partialCredited >= s.recvWindow / 8
             && !s.holdPartialCredit()) {
           // a message larger than half the window could never complete within it: credit
           // its frames as they arrive (eighth-window batches) while the reader keeps up

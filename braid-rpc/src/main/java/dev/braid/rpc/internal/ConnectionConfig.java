@@ -14,6 +14,8 @@ import java.util.concurrent.Executor;
  * @param streamBufferBytes received bytes a stream may hold, without negotiated flow
  *     control, before the connection stops reading the socket for it
  * @param streamWindow the per-stream receive window announced to braid peers
+ * @param maxStreamWindow the largest a stream's receive window grows to while its reader
+ *     keeps up and the sender is held by the window (never below {@code streamWindow})
  * @param connectionBufferBytes received-but-unread bytes across all streams past which the
  *     connection stops reading the socket (negotiated mode)
  * @param maxConcurrentStreams streams a server accepts at once on one connection
@@ -27,7 +29,7 @@ import java.util.concurrent.Executor;
  * @param callbackExecutor where client-side callbacks and async results run
  */
 public record ConnectionConfig(int maxMessageSize, int splitSize, int muxSplitSize,
-    int streamBufferBytes, int streamWindow, int connectionBufferBytes,
+    int streamBufferBytes, int streamWindow, int maxStreamWindow, int connectionBufferBytes,
     int maxConcurrentStreams, int maxMetadataSize, int onReadyThreshold,
     Multiplexing multiplexing, long keepaliveMillis, long idleTimeoutMillis,
     Executor handlerExecutor,

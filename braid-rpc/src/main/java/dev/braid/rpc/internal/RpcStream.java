@@ -100,6 +100,14 @@ abstract class RpcStream {
   /** loop: bytes of the packet being assembled, and how many were credited early. */
   long partialBytes;
   long partialCredited;
+  /**
+   * The receive window this side grants on the stream (negotiated flow control): the
+   * configured window, doubled up to the maximum by {@link #withGrowth}. Written under the
+   * lock; read by the loop for its early-credit thresholds.
+   */
+  volatile int recvWindow;
+  /** lock: credit returned while the reader had nothing unread, since the window last grew. */
+  private long caughtUpCredit;
   /** loop: has queued Message data but no send window; a WindowUpdate requeues it. */
   boolean windowBlocked;
   boolean finished;
@@ -115,6 +123,38 @@ abstract class RpcStream {
     this.conn = conn;
     this.id = id;
     this.assembly = new PacketAssembly(conn.config.maxMessageSize());
+    this.recvWindow = conn.config.streamWindow();
+  }
+
+  /**
+   * Any thread: the credit to return for {@code credit} bytes read, plus the growth of the
+   * window when it is due. A whole window's worth of credit returned, each batch while
+   * nothing was left unread, means the reader is not what limits the stream: the sender is
+   * held by the credit round trip. The window then doubles, up to the maximum, the growth
+   * granted as extra credit. A reader that falls behind has unread messages when it returns
+   * credit, which restarts the count: a slow reader never gets more than its window.
+   */
+  final long withGrowth(long credit) {
+    synchronized (this) {
+      return creditLocked(credit);
+    }
+  }
+
+  private long creditLocked(long credit) {
+    if (inbound != null && !inbound.isEmpty()) {
+      caughtUpCredit = 0;
+      return credit;
+    }
+    caughtUpCredit += credit;
+    int window = recvWindow;
+    int max = conn.config.maxStreamWindow();
+    if (caughtUpCredit < window || window >= max || !conn.flowControlled()) {
+      return credit;
+    }
+    caughtUpCredit = 0;
+    int grown = (int) Math.min(2L * window, max);
+    recvWindow = grown;
+    return credit + grown - window;
   }
 
   abstract boolean isClient();
@@ -617,8 +657,8 @@ abstract class RpcStream {
       }
       inboundBytes -= b.readableBytes();
       pendingCredit += inboundCredit.poll();
-      if (pendingCredit >= conn.config.streamWindow() / 4) {
-        credit = pendingCredit;
+      if (pendingCredit >= recvWindow / 4) {
+        credit = (int) creditLocked(pendingCredit);
         pendingCredit = 0;
       }
       if (overCap && inboundBytes <= conn.config.streamBufferBytes() / 2) {

@@ -57,7 +57,7 @@ class ConnectionEmbeddedTest {
 
   static ConnectionConfig config(Multiplexing mode, java.util.concurrent.Executor executor,
       long idleMillis) {
-    return new ConnectionConfig(4 << 20, 64 << 10, 16 << 10, 1 << 20, 1 << 20, 16 << 20,
+    return new ConnectionConfig(4 << 20, 64 << 10, 16 << 10, 1 << 20, 1 << 20, 4 << 20, 16 << 20,
         1024, 64 << 10, 32 << 10, mode, 0, idleMillis, executor, executor);
   }
 
@@ -470,6 +470,58 @@ class ConnectionEmbeddedTest {
     List<Long> wholeAgain = frameStreams(written(client));
     assertThat(wholeAgain.subList(0, 6)).containsOnly(wholeAgain.get(0));
     assertThat(wholeAgain.subList(6, 12)).containsOnly(wholeAgain.get(6));
+  }
+
+  // ------------------------------------------------------------- window growth
+
+  /**
+   * A sender that uses its whole window while the reader keeps up is held by the credit
+   * round trip, not by the reader: the window doubles per round (1, 2, 4 MiB) and stops at
+   * the maximum. A reader that does not read gets no credit at all, let alone a larger
+   * window. The peer is simulated: it sends 64 KiB messages while its window lasts, and only
+   * then sees the WindowUpdates (the round trip).
+   */
+  @Test
+  void windowGrowsOnlyWhileTheReaderKeepsUp() throws Exception {
+    assertThat(windowRounds(true, 4)).containsExactly(2 << 20, 4 << 20, 4 << 20, 4 << 20);
+    assertThat(windowRounds(false, 2)).containsExactly(0, 0);
+  }
+
+  /** What the simulated peer may send after each round of sending all it may. */
+  private List<Integer> windowRounds(boolean reads, int rounds) throws Exception {
+    Connection conn = Connection.client(config(Multiplexing.NEGOTIATE));
+    EmbeddedChannel client = new EmbeddedChannel(conn);
+    EmbeddedChannel server = server(config(Multiplexing.OFF));
+    ClientCalls.unary(conn, METHOD1, new byte[] {1}, CallOptions.DEFAULT);
+    pump(client, server);
+    assertThat(conn.isNegotiated()).isTrue();
+    dev.braid.rpc.ClientStream<byte[], byte[]> st = ClientCalls.stream(conn, BIDI,
+        CallOptions.DEFAULT);
+    st.send(new byte[] {1});
+    long sid = header(frames(written(client)).get(0)).streamId;
+    byte[] body = new byte[64 << 10];
+    long window = 1 << 20; // what the client announced
+    long messageId = 1;
+    List<Integer> after = new ArrayList<>();
+    for (int round = 0; round < rounds; round++) {
+      for (; window >= body.length; window -= body.length) {
+        feed(client, Frames.encode(Packet.of(Kind.MESSAGE, sid, messageId++, body), 16 << 10));
+        if (reads) {
+          assertThat(st.receive()).hasSize(body.length);
+        }
+      }
+      for (byte[] f : frames(written(client))) {
+        dev.braid.wire.FrameHeader h = header(f);
+        if (h.kind == Kind.WINDOW_UPDATE && h.streamId == sid) {
+          window += dev.braid.wire.Settings.decodeWindowUpdate(
+              java.nio.ByteBuffer.wrap(f, h.headerSize, h.length));
+        }
+      }
+      after.add((int) window);
+    }
+    st.cancel();
+    client.finishAndReleaseAll();
+    return after;
   }
 
   // ------------------------------------------------------------- idle timeout
