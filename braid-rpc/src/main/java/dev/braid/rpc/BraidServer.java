@@ -71,8 +71,9 @@ public final class BraidServer implements AutoCloseable {
     this.gracePeriod = b.gracePeriod;
     this.socketSendBuffer = b.socketSendBuffer;
     this.config = new ConnectionConfig(b.maxMessageSize, b.effectiveSplitSize(),
-        ClientConnection.MUX_SPLIT, b.streamBufferBytes, b.streamWindow, b.effectiveMaxStreamWindow(),
-        b.connectionBufferBytes, b.maxConcurrentStreams, b.maxMetadataSize,
+        ClientConnection.MUX_SPLIT, b.streamBufferBytes, b.streamWindow,
+        b.effectiveMaxStreamWindow(), b.connectionBufferBytes, b.maxConcurrentStreams,
+        b.maxMetadataSize,
         b.onReadyThreshold, Multiplexing.OFF, 0, b.idleTimeout.toMillis(), executor, executor);
   }
 

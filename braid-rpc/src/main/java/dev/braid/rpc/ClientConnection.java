@@ -393,10 +393,10 @@ public final class ClientConnection implements AutoCloseable {
     /** Connects, waiting at most the connect timeout. */
     public ClientConnection connect() throws IOException {
       ConnectionConfig config = new ConnectionConfig(maxMessageSize, effectiveSplitSize(),
-          MUX_SPLIT, streamBufferBytes, streamWindow, effectiveMaxStreamWindow(), connectionBufferBytes,
-          Integer.MAX_VALUE,
-          Integer.MAX_VALUE, onReadyThreshold, multiplexing, keepalive.toMillis(),
-          idleTimeout.toMillis(), callbackExecutor, callbackExecutor);
+          MUX_SPLIT, streamBufferBytes, streamWindow, effectiveMaxStreamWindow(),
+          connectionBufferBytes, Integer.MAX_VALUE, Integer.MAX_VALUE, onReadyThreshold,
+          multiplexing, keepalive.toMillis(), idleTimeout.toMillis(), callbackExecutor,
+          callbackExecutor);
       Map.Entry<Connection, Channel> first = dial(this, config);
       return new ClientConnection(first.getKey(), first.getValue(), this, config);
     }
