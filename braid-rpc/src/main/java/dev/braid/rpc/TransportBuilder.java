@@ -57,9 +57,10 @@ abstract class TransportBuilder<B extends TransportBuilder<B>> {
 
   /**
    * The largest a stream's receive window grows to; default 4 MiB. A stream's window grows
-   * (doubling, by extra WindowUpdate credit) only when its sender has used all of it while
-   * the reader had nothing unread, so a bulk transfer is not limited by the credit round
-   * trip while a slow reader never gets more than it was given. The value in effect is never
+   * (doubling, by extra WindowUpdate credit) only after a whole window's worth of messages
+   * each found the reader already waiting for it, so a bulk transfer to a fast reader is not
+   * limited by the credit round trip, while a slow or paced reader, busy when its messages
+   * arrive, never gets more than it was given. The value in effect is never
    * below {@link #streamWindow}; setting it equal turns growth off. Keep it well below
    * {@link #connectionBufferBytes}, or one stalled stream could hold the whole connection's
    * buffer.

@@ -106,8 +106,13 @@ abstract class RpcStream {
    * lock; read by the loop for its early-credit thresholds.
    */
   volatile int recvWindow;
-  /** lock: credit returned while the reader had nothing unread, since the window last grew. */
-  private long caughtUpCredit;
+  /**
+   * lock: bytes of the messages received, in a row, while the reader was waiting for them;
+   * a message that arrives while the reader is busy elsewhere resets it.
+   */
+  private long starvedBytes;
+  /** lock: the reader is blocked in {@link #takeMessage} for want of a message. */
+  private boolean readerWaiting;
   /** loop: has queued Message data but no send window; a WindowUpdate requeues it. */
   boolean windowBlocked;
   boolean finished;
@@ -128,11 +133,11 @@ abstract class RpcStream {
 
   /**
    * Any thread: the credit to return for {@code credit} bytes read, plus the growth of the
-   * window when it is due. A whole window's worth of credit returned, each batch while
-   * nothing was left unread, means the reader is not what limits the stream: the sender is
-   * held by the credit round trip. The window then doubles, up to the maximum, the growth
-   * granted as extra credit. A reader that falls behind has unread messages when it returns
-   * credit, which restarts the count: a slow reader never gets more than its window.
+   * window when it is due. A whole window's worth of messages that each found the reader
+   * already waiting for them means the reader is not what limits the stream: the window (the
+   * credit round trip) is. The window then doubles, up to the maximum, the growth granted as
+   * extra credit. A message that arrives while the reader is busy (a slow or paced reader)
+   * restarts the count, so such a reader never gets more than its window.
    */
   final long withGrowth(long credit) {
     synchronized (this) {
@@ -141,17 +146,12 @@ abstract class RpcStream {
   }
 
   private long creditLocked(long credit) {
-    if (inbound != null && !inbound.isEmpty()) {
-      caughtUpCredit = 0;
-      return credit;
-    }
-    caughtUpCredit += credit;
     int window = recvWindow;
     int max = conn.config.maxStreamWindow();
-    if (caughtUpCredit < window || window >= max || !conn.flowControlled()) {
+    if (starvedBytes < window || window >= max || !conn.flowControlled()) {
       return credit;
     }
-    caughtUpCredit = 0;
+    starvedBytes = 0;
     int grown = (int) Math.min(2L * window, max);
     recvWindow = grown;
     return credit + grown - window;
@@ -512,6 +512,7 @@ abstract class RpcStream {
       }
       inbound.add(data);
       inboundCredit.add(arrivingCredit);
+      starvedBytes = readerWaiting ? starvedBytes + data.readableBytes() : 0;
       inboundBytes += data.readableBytes();
       if (!conn.flowControlled() && inboundBytes > conn.config.streamBufferBytes()
           && !overCap) {
@@ -643,8 +644,10 @@ abstract class RpcStream {
     synchronized (this) {
       boolean interrupted = false;
       while ((inbound == null || inbound.isEmpty()) && recvStatus == null) {
+        readerWaiting = true;
         interrupted |= awaitChange();
       }
+      readerWaiting = false;
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
@@ -681,6 +684,13 @@ abstract class RpcStream {
       conn.returnCredit(this, credit);
     }
     return b;
+  }
+
+  /** Whether the reader is blocked waiting for a message (diagnostics and tests). */
+  final boolean isReaderWaiting() {
+    synchronized (this) {
+      return readerWaiting;
+    }
   }
 
   /** Releases everything received but not read; further messages are dropped. */

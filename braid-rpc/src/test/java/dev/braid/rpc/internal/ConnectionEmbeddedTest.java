@@ -475,20 +475,26 @@ class ConnectionEmbeddedTest {
   // ------------------------------------------------------------- window growth
 
   /**
-   * A sender that uses its whole window while the reader keeps up is held by the credit
-   * round trip, not by the reader: the window doubles per round (1, 2, 4 MiB) and stops at
-   * the maximum. A reader that does not read gets no credit at all, let alone a larger
-   * window. The peer is simulated: it sends 64 KiB messages while its window lasts, and only
-   * then sees the WindowUpdates (the round trip).
+   * A sender that uses its whole window while every message finds the reader waiting for it
+   * is held by the credit round trip, not by the reader: the window doubles per round (1, 2,
+   * 4 MiB) and stops at the maximum. A reader that reads everything, but only once it has
+   * arrived (busy elsewhere meanwhile, like a slow or paced consumer), gets its credit back
+   * and no more; a reader that stops reading gets nothing. The peer is simulated: it sends
+   * 64 KiB messages while its window lasts, and only then sees the WindowUpdates (the round
+   * trip).
    */
   @Test
-  void windowGrowsOnlyWhileTheReaderKeepsUp() throws Exception {
-    assertThat(windowRounds(true, 4)).containsExactly(2 << 20, 4 << 20, 4 << 20, 4 << 20);
-    assertThat(windowRounds(false, 2)).containsExactly(0, 0);
+  void windowGrowsOnlyForAWaitingReader() throws Exception {
+    assertThat(windowRounds(Reader.WAITING, 4))
+        .containsExactly(2 << 20, 4 << 20, 4 << 20, 4 << 20);
+    assertThat(windowRounds(Reader.BUSY, 3)).containsExactly(1 << 20, 1 << 20, 1 << 20);
+    assertThat(windowRounds(Reader.STALLED, 2)).containsExactly(0, 0);
   }
 
+  enum Reader { WAITING, BUSY, STALLED }
+
   /** What the simulated peer may send after each round of sending all it may. */
-  private List<Integer> windowRounds(boolean reads, int rounds) throws Exception {
+  private List<Integer> windowRounds(Reader reader, int rounds) throws Exception {
     Connection conn = Connection.client(config(Multiplexing.NEGOTIATE));
     EmbeddedChannel client = new EmbeddedChannel(conn);
     EmbeddedChannel server = server(config(Multiplexing.OFF));
@@ -499,16 +505,35 @@ class ConnectionEmbeddedTest {
         CallOptions.DEFAULT);
     st.send(new byte[] {1});
     long sid = header(frames(written(client)).get(0)).streamId;
+    java.util.concurrent.atomic.AtomicInteger read = new java.util.concurrent.atomic.AtomicInteger();
+    Thread waiting = new Thread(() -> {
+      try {
+        while (st.receive() != null) {
+          read.incrementAndGet();
+        }
+      } catch (StatusException cancelled) {
+        // the end of the test
+      }
+    });
+    if (reader == Reader.WAITING) {
+      waiting.start();
+    }
     byte[] body = new byte[64 << 10];
     long window = 1 << 20; // what the client announced
-    long messageId = 1;
+    int sent = 0;
     List<Integer> after = new ArrayList<>();
     for (int round = 0; round < rounds; round++) {
       for (; window >= body.length; window -= body.length) {
-        feed(client, Frames.encode(Packet.of(Kind.MESSAGE, sid, messageId++, body), 16 << 10));
-        if (reads) {
+        if (reader == Reader.WAITING) {
+          awaitWaiting((RpcStream) st, read, sent);
+        }
+        feed(client, Frames.encode(Packet.of(Kind.MESSAGE, sid, ++sent, body), 16 << 10));
+        if (reader == Reader.BUSY) {
           assertThat(st.receive()).hasSize(body.length);
         }
+      }
+      if (reader == Reader.WAITING) {
+        awaitWaiting((RpcStream) st, read, sent); // its credit is on its way
       }
       for (byte[] f : frames(written(client))) {
         dev.braid.wire.FrameHeader h = header(f);
@@ -520,8 +545,19 @@ class ConnectionEmbeddedTest {
       after.add((int) window);
     }
     st.cancel();
+    waiting.join();
     client.finishAndReleaseAll();
     return after;
+  }
+
+  /** Until the reader has read {@code n} messages and waits for the next (no sleeping). */
+  private static void awaitWaiting(RpcStream s, java.util.concurrent.atomic.AtomicInteger read,
+      int n) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (read.get() < n || !s.isReaderWaiting()) {
+      assertThat(System.nanoTime()).as("reader caught up in time").isLessThan(deadline);
+      Thread.onSpinWait();
+    }
   }
 
   // ------------------------------------------------------------- idle timeout
