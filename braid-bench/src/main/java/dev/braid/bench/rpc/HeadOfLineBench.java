@@ -40,14 +40,21 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Run: {@code java -cp braid-bench/target/benchmarks.jar dev.braid.bench.rpc.HeadOfLineBench
  * [calls [bulkMiBPerS [rounds]]]} — bulkMiBPerS paces the transfer's reader (0, the default,
- * reads as fast as it can); rounds repeats the three phases (default 3). System properties:
+ * reads as fast as it can); rounds repeats the three phases (default 3). Within a round
+ * the phases take turns in ten blocks of calls/10 (a transfer is started for its block and
+ * cancelled after it), so that a machine whose speed drifts affects all three alike. System properties:
  * {@code -Dbulkonly=true} measures only the transfer's throughput (3 s per round);
  * {@code -Dnoforce=true} and {@code -Dnogrpc=true} skip those systems.
  */
 public final class HeadOfLineBench {
   private HeadOfLineBench() {}
 
+  /** gRPC's server logs every cancelled transfer's unsent data as a warning; kept quiet. */
+  private static final java.util.logging.Logger GRPC_SERVER_LOG =
+      java.util.logging.Logger.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerHandler");
+
   public static void main(String[] args) throws Exception {
+    GRPC_SERVER_LOG.setLevel(java.util.logging.Level.SEVERE);
     int calls = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
     int rate = args.length > 1 ? Integer.parseInt(args[1]) : 0;
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
@@ -79,7 +86,10 @@ public final class HeadOfLineBench {
 
   private static void run(String name, Link c, Link other, int calls, int rate, int rounds)
       throws Exception {
-    measure(c, null, calls, rate); // warm-up
+    // warm-up: calls alone, then with the transfer on each connection (its path JIT-compiled)
+    measure(c, null, calls, rate, new Phase());
+    measure(c, other, calls / 2, rate, new Phase());
+    measure(c, c, calls / 2, rate, new Phase());
     if (Boolean.getBoolean("bulkonly")) {
       for (int r = 1; r <= rounds; r++) {
         long t0 = System.nanoTime();
@@ -93,12 +103,29 @@ public final class HeadOfLineBench {
       return;
     }
     for (int r = 1; r <= rounds; r++) {
-      Phase idle = measure(c, null, calls, rate);
-      Phase elsewhere = measure(c, other, calls, rate);
-      Phase same = measure(c, c, calls, rate);
+      // the three phases take turns in blocks, so that each sees the same (drifting) machine
+      Phase idle = new Phase();
+      Phase elsewhere = new Phase();
+      Phase same = new Phase();
+      int per = Math.max(1, calls / BLOCKS);
+      for (int b = 0; b < BLOCKS; b++) {
+        measure(c, null, per, rate, idle);
+        measure(c, other, per, rate, elsewhere);
+        measure(c, c, per, rate, same);
+      }
       System.out.printf("%-16s round %d | idle %s | bulk elsewhere %s | bulk same conn %s"
           + " | p99 same/idle %.2f, same/elsewhere %.2f%n", name, r, idle, elsewhere,
           same, same.p99() / idle.p99(), same.p99() / elsewhere.p99());
+    }
+  }
+
+  /** Blocks per phase and round. */
+  private static final int BLOCKS = 10;
+
+  /** Thrown by a transfer's message callback to end the transfer (the call is cancelled). */
+  private static final class Stop extends RuntimeException {
+    Stop() {
+      super(null, null, false, false);
     }
   }
 
@@ -161,9 +188,16 @@ public final class HeadOfLineBench {
 
       @Override
       public void transfer(java.util.function.IntConsumer onMessage) {
-        java.util.Iterator<Msg> it = stub.stream(streamRequest);
-        while (it.hasNext()) {
-          onMessage.accept(it.next().getPayload().size()); // no copy braid does not make
+        io.grpc.Context.CancellableContext call = io.grpc.Context.current().withCancellation();
+        try {
+          call.run(() -> {
+            java.util.Iterator<Msg> it = stub.stream(streamRequest);
+            while (it.hasNext()) {
+              onMessage.accept(it.next().getPayload().size()); // no copy braid does not make
+            }
+          });
+        } finally {
+          call.cancel(null); // a transfer ended early (Stop) is cancelled, as braid's
         }
       }
 
@@ -175,8 +209,12 @@ public final class HeadOfLineBench {
     };
   }
 
-  /** Latencies of one phase, and the transfer's throughput during it. */
-  record Phase(Histogram h, double bulkMiBPerS) {
+  /** Latencies of one phase, and the transfer's throughput during it, over its blocks. */
+  static final class Phase {
+    final Histogram h = new Histogram(60_000_000L, 3);
+    long bulkBytes;
+    long nanos;
+
     double p99() {
       return h.getValueAtPercentile(99);
     }
@@ -184,14 +222,18 @@ public final class HeadOfLineBench {
     @Override
     public String toString() {
       return String.format("p50 %5d us p99 %6d us%s", h.getValueAtPercentile(50),
-          h.getValueAtPercentile(99),
-          bulkMiBPerS > 0 ? String.format(" (bulk %.0f MiB/s)", bulkMiBPerS) : "");
+          h.getValueAtPercentile(99), bulkBytes > 0
+              ? String.format(" (bulk %.0f MiB/s)", bulkBytes / 1048576.0 / (nanos / 1e9))
+              : "");
     }
   }
 
-  /** Small unary calls on {@code c}, with the transfer on {@code bulkOn} unless null. */
-  private static Phase measure(Link c, Link bulkOn, int calls,
-      int rateMiBPerS) throws Exception {
+  /**
+   * {@code calls} small unary calls on {@code c}, with a transfer running on {@code bulkOn}
+   * unless null (started first, cancelled after), recorded into {@code into}.
+   */
+  private static void measure(Link c, Link bulkOn, int calls, int rateMiBPerS, Phase into)
+      throws Exception {
     AtomicBoolean stop = new AtomicBoolean();
     AtomicLong bulkBytes = new AtomicLong();
     AtomicReference<Throwable> bulkError = new AtomicReference<>();
@@ -201,14 +243,19 @@ public final class HeadOfLineBench {
         while (!stop.get()) {
           bulkOn.transfer(size -> {
             long total = bulkBytes.addAndGet(verified(size));
+            if (stop.get()) {
+              throw new Stop();
+            }
             if (rateMiBPerS > 0) { // pacing, not synchronisation
               long due = start + (long) (total * 1e9 / (rateMiBPerS * 1048576.0));
-              for (long now; (now = System.nanoTime()) < due; ) {
+              for (long now; (now = System.nanoTime()) < due && !stop.get(); ) {
                 LockSupport.parkNanos(due - now);
               }
             }
           });
         }
+      } catch (Stop expected) {
+        // the phase is over
       } catch (Throwable e) {
         bulkError.set(e);
       }
@@ -219,7 +266,6 @@ public final class HeadOfLineBench {
         Thread.onSpinWait(); // until the transfer is really flowing
       }
     }
-    Histogram h = new Histogram(60_000_000L, 3);
     byte[] req = new byte[32];
     long t0 = System.nanoTime();
     long b0 = bulkBytes.get();
@@ -227,12 +273,15 @@ public final class HeadOfLineBench {
       req[0] = (byte) i;
       long t = System.nanoTime();
       byte[] resp = c.unary(req);
-      h.recordValue(Math.max(1, (System.nanoTime() - t) / 1000));
+      into.h.recordValue(Math.max(1, (System.nanoTime() - t) / 1000));
       if (!Arrays.equals(resp, req)) {
         throw new IllegalStateException("wrong response");
       }
     }
-    double mibPerS = (bulkBytes.get() - b0) / 1048576.0 / ((System.nanoTime() - t0) / 1e9);
+    if (bulkOn != null) {
+      into.bulkBytes += bulkBytes.get() - b0;
+      into.nanos += System.nanoTime() - t0;
+    }
     stop.set(true);
     if (bulkOn != null) {
       bulk.join();
@@ -240,6 +289,5 @@ public final class HeadOfLineBench {
     if (bulkError.get() != null) {
       throw new IllegalStateException("the transfer failed", bulkError.get());
     }
-    return new Phase(h, mibPerS);
   }
 }
