@@ -73,8 +73,8 @@ public final class BraidServer implements AutoCloseable {
     this.config = new ConnectionConfig(b.maxMessageSize, b.effectiveSplitSize(),
         ClientConnection.MUX_SPLIT, b.streamBufferBytes, b.streamWindow,
         b.effectiveMaxStreamWindow(), b.connectionBufferBytes, b.maxConcurrentStreams,
-        b.maxMetadataSize,
-        b.onReadyThreshold, Multiplexing.OFF, 0, b.idleTimeout.toMillis(), executor, executor);
+        b.maxMetadataSize, b.onReadyThreshold, Multiplexing.OFF, 0, b.idleTimeout.toMillis(),
+        executor, executor);
   }
 
   public static Builder builder() {

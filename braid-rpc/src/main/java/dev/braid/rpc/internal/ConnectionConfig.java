@@ -15,7 +15,7 @@ import java.util.concurrent.Executor;
  *     control, before the connection stops reading the socket for it
  * @param streamWindow the per-stream receive window announced to braid peers
  * @param maxStreamWindow the largest a stream's receive window grows to while its reader
- *     keeps up and the sender is held by the window (never below {@code streamWindow})
+ *     is found waiting for data (never below {@code streamWindow})
  * @param connectionBufferBytes received-but-unread bytes across all streams past which the
  *     connection stops reading the socket (negotiated mode)
  * @param maxConcurrentStreams streams a server accepts at once on one connection
