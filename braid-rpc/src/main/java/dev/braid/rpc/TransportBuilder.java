@@ -60,8 +60,8 @@ abstract class TransportBuilder<B extends TransportBuilder<B>> {
    * (doubling, by extra WindowUpdate credit) only after a whole window's worth of messages
    * each found the reader already waiting for it, so a bulk transfer to a fast reader is not
    * limited by the credit round trip, while a slow or paced reader, busy when its messages
-   * arrive, never gets more than it was given. The value in effect is never
-   * below {@link #streamWindow}; setting it equal turns growth off. Keep it well below
+   * arrive, never gets more than it was given. The value in effect is never below
+   * {@link #streamWindow}; setting it equal turns growth off. Keep it well below
    * {@link #connectionBufferBytes}, or one stalled stream could hold the whole connection's
    * buffer.
    */

@@ -107,10 +107,6 @@ public final class EngineFixture {
         Settings.STREAM_WINDOW, 1L << 20, Settings.MAX_CONCURRENT_STREAMS, 1024L));
   }
 
-  static byte[] clientSettings() {
-    return clientSettings(1L << 20);
-  }
-
   static byte[] clientSettings(long window) {
     return Settings.encode(Map.of(Settings.VERSION, 1L, Settings.MULTIPLEXING, 1L,
         Settings.STREAM_WINDOW, window));

@@ -42,7 +42,8 @@ import org.HdrHistogram.Histogram;
  * [calls [bulkMiBPerS [rounds]]]} — bulkMiBPerS paces the transfer's reader (0, the default,
  * reads as fast as it can); rounds repeats the three phases (default 3). Within a round
  * the phases take turns in ten blocks of calls/10 (a transfer is started for its block and
- * cancelled after it), so that a machine whose speed drifts affects all three alike. System properties:
+ * cancelled after it), so that a machine whose speed drifts affects all three alike.
+ * System properties:
  * {@code -Dbulkonly=true} measures only the transfer's throughput (3 s per round);
  * {@code -Dnoforce=true} and {@code -Dnogrpc=true} skip those systems.
  */
