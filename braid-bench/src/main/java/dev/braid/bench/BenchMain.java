@@ -82,6 +82,12 @@ public final class BenchMain implements Callable<Integer> {
           + "long, unmeasured, to warm its JIT and the server's (default ${DEFAULT-VALUE} s)")
   double jitWarmup;
 
+  @Option(names = "--jit-settle", paramLabel = "SECONDS", defaultValue = "30",
+      description = "Before the first cell of each scenario and payload in a client JVM, run "
+          + "that cell's calls in 1 s chunks until neither JVM's JIT compiled for 20 ms in "
+          + "one, for at most this long; 0 turns it off (default ${DEFAULT-VALUE} s)")
+  double jitSettle;
+
   @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
       description = "Runs per cell; the median by throughput is kept (default 1)")
   int repeat;
@@ -158,6 +164,7 @@ public final class BenchMain implements Callable<Integer> {
     cfg.warmupMillis = Math.round(warmup * 1000);
     cfg.measureMillis = Math.round(measure * 1000);
     cfg.firstWarmupMillis = Math.round(jitWarmup * 1000);
+    cfg.settleMaxMillis = Math.round(jitSettle * 1000);
     cfg.repeat = Math.max(1, repeat);
     cfg.pin = !noPin;
     cfg.jvmOptions = List.of(jvmOpts.trim().split("\\s+"));

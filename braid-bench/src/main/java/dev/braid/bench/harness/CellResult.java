@@ -35,6 +35,14 @@ public final class CellResult {
   public double serverCpuUs = Double.NaN;
   public double serverAllocBytes = Double.NaN;
   public double serverAllocs = Double.NaN;
+  /**
+   * Milliseconds the client's and the server's JIT compilers spent during the measured
+   * phase (NaN when unknown, as for Go): near zero when the cell measured compiled code.
+   */
+  public double clientJitMs = Double.NaN;
+  public double serverJitMs = Double.NaN;
+  /** Seconds the harness ran this cell's calls before it until the JIT was quiet. */
+  public double settleSeconds;
   /** /proc/loadavg's 1-minute average when the cell started, or NaN. */
   public double loadAvg = Double.NaN;
   /** Why the cell failed, or null. */
@@ -112,6 +120,9 @@ public final class CellResult {
     m.put("server_cpu_us_per_call", num(serverCpuUs, 2));
     m.put("server_alloc_bytes_per_call", num(serverAllocBytes, 0));
     m.put("server_allocs_per_call", num(serverAllocs, 1));
+    m.put("client_jit_ms", num(clientJitMs, 0));
+    m.put("server_jit_ms", num(serverJitMs, 0));
+    m.put("jit_settle_s", num(settleSeconds, 1));
     m.put("load_avg_1m", num(loadAvg, 2));
     if (repeats.size() > 1) {
       java.util.List<Object> l = new java.util.ArrayList<>();
@@ -151,6 +162,9 @@ public final class CellResult {
     r.serverCpuUs = dbl(m, "server_cpu_us_per_call");
     r.serverAllocBytes = dbl(m, "server_alloc_bytes_per_call");
     r.serverAllocs = dbl(m, "server_allocs_per_call");
+    r.clientJitMs = dbl(m, "client_jit_ms");
+    r.serverJitMs = dbl(m, "server_jit_ms");
+    r.settleSeconds = dbl(m, "jit_settle_s");
     r.loadAvg = dbl(m, "load_avg_1m");
     r.error = (String) m.get("error");
     if (m.get("repeat_calls_per_s") instanceof java.util.List<?> l) {

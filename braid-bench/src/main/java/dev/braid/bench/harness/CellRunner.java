@@ -55,6 +55,7 @@ public final class CellRunner {
       r.clientCpuUs = pc[0];
       r.clientAllocBytes = pc[1];
       r.clientAllocs = pc[2];
+      r.clientJitMs = after.jitMillisSince(before);
       if (loop.firstError() != null) {
         r.fail(loop.firstError() + (loop.errors() > 1 ? " (" + loop.errors() + " errors)" : ""));
       } else if (!stopped) {

@@ -13,9 +13,10 @@ import java.lang.management.ManagementFactory;
  * @param allocs objects allocated, or -1 when unknown
  * @param gcCount collections so far
  * @param gcMillis time in collections so far
+ * @param jitMillis time the JIT compilers spent so far, or -1 when unknown (the Go peer)
  */
 public record ProcessStats(long cpuNanos, long allocBytes, long allocs, long gcCount,
-    long gcMillis) {
+    long gcMillis, long jitMillis) {
 
   /** Now, for this JVM. */
   public static ProcessStats now() {
@@ -44,13 +45,16 @@ public record ProcessStats(long cpuNanos, long allocBytes, long allocs, long gcC
       gcs += Math.max(0, gc.getCollectionCount());
       gcMs += Math.max(0, gc.getCollectionTime());
     }
-    return new ProcessStats(cpu, alloc, -1, gcs, gcMs);
+    java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    long jitMs = jit != null && jit.isCompilationTimeMonitoringSupported()
+        ? jit.getTotalCompilationTime() : -1;
+    return new ProcessStats(cpu, alloc, -1, gcs, gcMs, jitMs);
   }
 
   /** The line a server prints when asked for its stats. */
   public String line() {
     return "STATS cpu_ns=" + cpuNanos + " alloc_bytes=" + allocBytes + " allocs=" + allocs
-        + " gc_count=" + gcCount + " gc_ms=" + gcMillis;
+        + " gc_count=" + gcCount + " gc_ms=" + gcMillis + " jit_ms=" + jitMillis;
   }
 
   /** Parses {@link #line()} (also printed by the Go peer). */
@@ -63,6 +67,7 @@ public record ProcessStats(long cpuNanos, long allocBytes, long allocs, long gcC
     long allocs = -1;
     long gcs = -1;
     long gcMs = -1;
+    long jitMs = -1;
     for (String kv : line.substring(6).trim().split("\\s+")) {
       int eq = kv.indexOf('=');
       if (eq < 0) {
@@ -75,10 +80,16 @@ public record ProcessStats(long cpuNanos, long allocBytes, long allocs, long gcC
         case "allocs" -> allocs = v;
         case "gc_count" -> gcs = v;
         case "gc_ms" -> gcMs = v;
+        case "jit_ms" -> jitMs = v;
         default -> { }
       }
     }
-    return new ProcessStats(cpu, alloc, allocs, gcs, gcMs);
+    return new ProcessStats(cpu, alloc, allocs, gcs, gcMs, jitMs);
+  }
+
+  /** JIT compilation time from {@code before} to this, in ms; NaN when unknown. */
+  public double jitMillisSince(ProcessStats before) {
+    return jitMillis < 0 || before.jitMillis < 0 ? Double.NaN : jitMillis - before.jitMillis;
   }
 
   /** Per-call deltas from {@code before} to this; NaN where unknown. */

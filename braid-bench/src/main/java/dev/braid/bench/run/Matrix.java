@@ -47,6 +47,12 @@ public final class Matrix {
      * that its JIT (and the server's) is warm before the first measured cell; 0: never.
      */
     public long firstWarmupMillis = 5000;
+    /**
+     * The first cell of each scenario and payload in a client JVM is preceded by the same
+     * calls in {@link #SETTLE_CHUNK_MILLIS} chunks until neither JVM's JIT compiled for more
+     * than {@link #QUIET_JIT_MILLIS} in a chunk, for at most this long; 0: never.
+     */
+    public long settleMaxMillis = 30_000;
     public long measureMillis = 5000;
     public int repeat = 1;
     public boolean pin = true;
@@ -280,7 +286,40 @@ public final class Matrix {
         }
       }
     }
-    return send(c, server);
+    if (cfg.settleMaxMillis > 0 && client.settled.add(c.scenario() + "/" + c.payloadBytes())) {
+      client.settleMillis = settle(c, server);
+    }
+    CellResult r = send(c, server);
+    r.settleSeconds = client.settleMillis / 1000.0;
+    client.settleMillis = 0;
+    return r;
+  }
+
+  /** The length of one settling chunk. */
+  static final long SETTLE_CHUNK_MILLIS = 1000;
+  /** JIT time in a chunk (both JVMs together) below which the code counts as compiled. */
+  static final double QUIET_JIT_MILLIS = 20;
+
+  /**
+   * Runs {@code c}'s calls, unmeasured, in chunks until the client's and the server's JIT
+   * compilers together spent under {@link #QUIET_JIT_MILLIS} ms in one, or until
+   * {@link Config#settleMaxMillis}. A fixed warm-up is not enough: with each JVM pinned to
+   * one core, C2 was measured still compiling a 1 MiB stream's write and read paths 4-5 s
+   * after they first ran, taking a quarter of the server's core, and the first measured
+   * cell of that scenario ran at half the speed of a repeat. Returns the time spent.
+   */
+  private long settle(Cell c, ServerProcess server) throws InterruptedException {
+    Cell chunk = new Cell(c.system(), c.executor(), c.scenario(), c.payloadBytes(),
+        c.inflight(), c.messagesPerCall(), 0, SETTLE_CHUNK_MILLIS);
+    long t0 = System.nanoTime();
+    while (System.nanoTime() - t0 < cfg.settleMaxMillis * 1_000_000L) {
+      CellResult r = send(chunk, server);
+      double jit = r.clientJitMs + (Double.isNaN(r.serverJitMs) ? 0 : r.serverJitMs);
+      if (!r.ok() || Double.isNaN(jit) || jit < QUIET_JIT_MILLIS) {
+        break; // a failure shows in the cell itself
+      }
+    }
+    return (System.nanoTime() - t0) / 1_000_000L;
   }
 
   private CellResult send(Cell c, ServerProcess server) throws InterruptedException {
@@ -392,6 +431,7 @@ public final class Matrix {
       r.serverCpuUs = pc[0];
       r.serverAllocBytes = pc[1];
       r.serverAllocs = pc[2];
+      r.serverJitMs = s1.jitMillisSince(s0);
     }
     r.messagesPerCall = c.scenario() == Scenario.STREAM ? c.messagesPerCall() : 1;
     return r;
@@ -404,6 +444,9 @@ public final class Matrix {
     final OutputStream in;
     final Path log;
     int cells;
+    /** Scenario/payload pairs this JVM settled its JIT on (see {@link #settle}). */
+    final java.util.Set<String> settled = new java.util.HashSet<>();
+    long settleMillis;
 
     private ClientProcess(Process process, Path log) {
       this.process = process;
@@ -633,7 +676,13 @@ public final class Matrix {
       m.put("phases", cfg.warmupMillis / 1000.0 + " s warm-up, " + cfg.measureMillis / 1000.0
           + " s measured, per cell; each new client JVM first warms up (its JIT and the "
           + "server's) with " + cfg.firstWarmupMillis / 1000.0 + " s of unary calls at 64 in "
-          + "flight; " + cfg.repeat + " run(s) per cell, median by "
+          + "flight"
+          + (cfg.settleMaxMillis > 0 ? ", and before the first cell of each scenario and "
+              + "payload runs that cell's calls in " + SETTLE_CHUNK_MILLIS / 1000.0
+              + " s chunks until both JVMs' JIT compiled for under " + QUIET_JIT_MILLIS
+              + " ms in one (at most " + cfg.settleMaxMillis / 1000.0 + " s; jit_settle_s "
+              + "in the details)" : "")
+          + "; " + cfg.repeat + " run(s) per cell, median by "
           + "throughput; one server process and one client process per system and executor "
           + "(the Go client: a fresh process per cell)");
       m.put("noise", "shared VM: other engineers build and test on it in parallel, so "

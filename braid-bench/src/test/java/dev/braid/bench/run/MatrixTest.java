@@ -40,6 +40,7 @@ class MatrixTest {
     cfg.warmupMillis = 200;
     cfg.measureMillis = 300;
     cfg.firstWarmupMillis = 200;
+    cfg.settleMaxMillis = 500; // one settling chunk per scenario
     cfg.jvmOptions = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
     cfg.classPath = System.getProperty("surefire.test.class.path",
         System.getProperty("java.class.path"));
@@ -59,6 +60,11 @@ class MatrixTest {
       assertThat(r.error).as(r.scenario.label()).isNull();
       assertThat(r.callsPerS).isPositive();
       assertThat(r.serverCpuUs).as("server stats over stdin").isPositive();
+      assertThat(r.clientJitMs).as("client JIT time in the measured phase")
+          .isGreaterThanOrEqualTo(0);
+      assertThat(r.serverJitMs).as("server JIT time over stdin").isGreaterThanOrEqualTo(0);
+      assertThat(r.settleSeconds).as("one settling chunk ran before the scenario's cell")
+          .isGreaterThanOrEqualTo(Matrix.SETTLE_CHUNK_MILLIS / 1000.0);
     }
     List<Path> files = res.writeAll(dir.resolve("out/latest.json"));
     assertThat(files).extracting(p -> p.getFileName().toString())
