@@ -42,7 +42,9 @@ import org.HdrHistogram.Histogram;
  * [calls [bulkMiBPerS [rounds]]]} — bulkMiBPerS paces the transfer's reader (0, the default,
  * reads as fast as it can); rounds repeats the three phases (default 3). Within a round
  * the phases take turns in ten blocks of calls/10 (a transfer is started for its block and
- * cancelled after it), so that a machine whose speed drifts affects all three alike.
+ * cancelled after it), so that a machine whose speed drifts affects all three alike. The
+ * warm-up (the three phases) repeats until the JIT compiled for under 1% of a pass, at most
+ * 60 s; each round prints the JIT time it saw.
  * System properties:
  * {@code -Dbulkonly=true} measures only the transfer's throughput (3 s per round);
  * {@code -Dnoforce=true} and {@code -Dnogrpc=true} skip those systems.
@@ -87,10 +89,22 @@ public final class HeadOfLineBench {
 
   private static void run(String name, Link c, Link other, int calls, int rate, int rounds)
       throws Exception {
-    // warm-up: calls alone, then with the transfer on each connection (its path JIT-compiled)
-    measure(c, null, calls, rate, new Phase());
-    measure(c, other, calls / 2, rate, new Phase());
-    measure(c, c, calls / 2, rate, new Phase());
+    // warm-up: calls alone, then with the transfer on each connection, until the JIT is
+    // quiet (the first round used to be the worst while C2 still compiled the paths)
+    long w0 = System.nanoTime();
+    int passes = 0;
+    double jitShare;
+    do {
+      long j0 = jitMillis();
+      long p0 = System.nanoTime();
+      measure(c, null, calls, rate, new Phase());
+      measure(c, other, calls / 2, rate, new Phase());
+      measure(c, c, calls / 2, rate, new Phase());
+      passes++;
+      jitShare = (jitMillis() - j0) / ((System.nanoTime() - p0) / 1e6);
+    } while (jitShare > QUIET_JIT_SHARE && System.nanoTime() - w0 < MAX_WARMUP_NANOS);
+    System.out.printf("%s warm-up: %d passes in %.1f s, JIT %.1f%% of the last%n", name,
+        passes, (System.nanoTime() - w0) / 1e9, 100 * jitShare);
     if (Boolean.getBoolean("bulkonly")) {
       for (int r = 1; r <= rounds; r++) {
         long t0 = System.nanoTime();
@@ -109,19 +123,30 @@ public final class HeadOfLineBench {
       Phase elsewhere = new Phase();
       Phase same = new Phase();
       int per = Math.max(1, calls / BLOCKS);
+      long j0 = jitMillis();
       for (int b = 0; b < BLOCKS; b++) {
         measure(c, null, per, rate, idle);
         measure(c, other, per, rate, elsewhere);
         measure(c, c, per, rate, same);
       }
       System.out.printf("%-16s round %d | idle %s | bulk elsewhere %s | bulk same conn %s"
-          + " | p99 same/idle %.2f, same/elsewhere %.2f%n", name, r, idle, elsewhere,
-          same, same.p99() / idle.p99(), same.p99() / elsewhere.p99());
+          + " | p99 same/idle %.2f, same/elsewhere %.2f | JIT %d ms%n", name, r, idle,
+          elsewhere, same, same.p99() / idle.p99(), same.p99() / elsewhere.p99(),
+          jitMillis() - j0);
     }
   }
 
   /** Blocks per phase and round. */
   private static final int BLOCKS = 10;
+  /** Warm-up passes repeat while the JIT compiled for more than this share of the last. */
+  private static final double QUIET_JIT_SHARE = 0.01;
+  private static final long MAX_WARMUP_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+  /** Time this JVM's JIT compilers spent so far. */
+  private static long jitMillis() {
+    return java.lang.management.ManagementFactory.getCompilationMXBean()
+        .getTotalCompilationTime();
+  }
 
   /** Thrown by a transfer's message callback to end the transfer (the call is cancelled). */
   private static final class Stop extends RuntimeException {
