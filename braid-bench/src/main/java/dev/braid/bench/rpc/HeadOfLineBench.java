@@ -44,10 +44,13 @@ import org.HdrHistogram.Histogram;
  * the phases take turns in ten blocks of calls/10 (a transfer is started for its block and
  * cancelled after it), so that a machine whose speed drifts affects all three alike. The
  * warm-up (the three phases) repeats until the JIT compiled for under 1% of a pass, at most
- * 60 s; each round prints the JIT time it saw.
+ * 60 s; each round prints the JIT time it saw, and a last line pools every round's calls
+ * (p99 over all of them, per phase).
  * System properties:
  * {@code -Dbulkonly=true} measures only the transfer's throughput (3 s per round);
- * {@code -Dnoforce=true} and {@code -Dnogrpc=true} skip those systems.
+ * {@code -Dnoforce=true} and {@code -Dnogrpc=true} skip those systems;
+ * {@code -Dwindow=BYTES} (and {@code -DmaxWindow=BYTES}, default the same) sets braid's
+ * client stream window, which bounds the transfer's bytes in flight ahead of a reply.
  */
 public final class HeadOfLineBench {
   private HeadOfLineBench() {}
@@ -117,6 +120,9 @@ public final class HeadOfLineBench {
       }
       return;
     }
+    Phase allIdle = new Phase();
+    Phase allElsewhere = new Phase();
+    Phase allSame = new Phase();
     for (int r = 1; r <= rounds; r++) {
       // the three phases take turns in blocks, so that each sees the same (drifting) machine
       Phase idle = new Phase();
@@ -133,7 +139,13 @@ public final class HeadOfLineBench {
           + " | p99 same/idle %.2f, same/elsewhere %.2f | JIT %d ms%n", name, r, idle,
           elsewhere, same, same.p99() / idle.p99(), same.p99() / elsewhere.p99(),
           jitMillis() - j0);
+      allIdle.add(idle);
+      allElsewhere.add(elsewhere);
+      allSame.add(same);
     }
+    System.out.printf("%-16s all rounds | idle %s | bulk elsewhere %s | bulk same conn %s"
+        + " | p99 same/idle %.2f, same/elsewhere %.2f%n", name, allIdle, allElsewhere,
+        allSame, allSame.p99() / allIdle.p99(), allSame.p99() / allElsewhere.p99());
   }
 
   /** Blocks per phase and round. */
@@ -172,7 +184,12 @@ public final class HeadOfLineBench {
   }
 
   private static Link braid(String target, Multiplexing mode) throws Exception {
-    ClientConnection c = ClientConnection.builder(target).multiplexing(mode).connect();
+    ClientConnection.Builder b = ClientConnection.builder(target).multiplexing(mode);
+    if (Integer.getInteger("window") != null) { // the receive window the transfer gets
+      b.streamWindow(Integer.getInteger("window"))
+          .maxStreamWindow(Integer.getInteger("maxWindow", Integer.getInteger("window")));
+    }
+    ClientConnection c = b.connect();
     byte[] mib = new byte[1 << 20];
     return new Link() {
       @Override
@@ -243,6 +260,13 @@ public final class HeadOfLineBench {
 
     double p99() {
       return h.getValueAtPercentile(99);
+    }
+
+    /** Pools {@code other}'s calls and transfer time into this one. */
+    void add(Phase other) {
+      h.add(other.h);
+      bulkBytes += other.bulkBytes;
+      nanos += other.nanos;
     }
 
     @Override
