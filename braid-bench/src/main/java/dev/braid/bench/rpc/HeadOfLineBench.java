@@ -185,9 +185,9 @@ public final class HeadOfLineBench {
 
   private static Link braid(String target, Multiplexing mode) throws Exception {
     ClientConnection.Builder b = ClientConnection.builder(target).multiplexing(mode);
-    if (Integer.getInteger("window") != null) { // the receive window the transfer gets
-      b.streamWindow(Integer.getInteger("window"))
-          .maxStreamWindow(Integer.getInteger("maxWindow", Integer.getInteger("window")));
+    Integer window = Integer.getInteger("window"); // the receive window the transfer gets
+    if (window != null) {
+      b.streamWindow(window).maxStreamWindow(Integer.getInteger("maxWindow", window));
     }
     ClientConnection c = b.connect();
     byte[] mib = new byte[1 << 20];
