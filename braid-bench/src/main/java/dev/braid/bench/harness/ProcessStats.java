@@ -45,10 +45,14 @@ public record ProcessStats(long cpuNanos, long allocBytes, long allocs, long gcC
       gcs += Math.max(0, gc.getCollectionCount());
       gcMs += Math.max(0, gc.getCollectionTime());
     }
+    return new ProcessStats(cpu, alloc, -1, gcs, gcMs, jitMillisNow());
+  }
+
+  /** Time this JVM's JIT compilers spent so far, in ms, or -1 when unknown. */
+  public static long jitMillisNow() {
     java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-    long jitMs = jit != null && jit.isCompilationTimeMonitoringSupported()
+    return jit != null && jit.isCompilationTimeMonitoringSupported()
         ? jit.getTotalCompilationTime() : -1;
-    return new ProcessStats(cpu, alloc, -1, gcs, gcMs, jitMs);
   }
 
   /** The line a server prints when asked for its stats. */

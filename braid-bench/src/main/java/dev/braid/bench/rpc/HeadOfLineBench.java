@@ -2,6 +2,7 @@ package dev.braid.bench.rpc;
 
 import com.google.protobuf.ByteString;
 import dev.braid.bench.harness.Payloads;
+import dev.braid.bench.harness.ProcessStats;
 import dev.braid.bench.proto.BenchGrpc;
 import dev.braid.bench.proto.Msg;
 import dev.braid.bench.systems.BenchServer;
@@ -98,13 +99,13 @@ public final class HeadOfLineBench {
     int passes = 0;
     double jitShare;
     do {
-      long j0 = jitMillis();
+      long j0 = ProcessStats.jitMillisNow();
       long p0 = System.nanoTime();
       measure(c, null, calls, rate, new Phase());
       measure(c, other, calls / 2, rate, new Phase());
       measure(c, c, calls / 2, rate, new Phase());
       passes++;
-      jitShare = (jitMillis() - j0) / ((System.nanoTime() - p0) / 1e6);
+      jitShare = (ProcessStats.jitMillisNow() - j0) / ((System.nanoTime() - p0) / 1e6);
     } while (jitShare > QUIET_JIT_SHARE && System.nanoTime() - w0 < MAX_WARMUP_NANOS);
     System.out.printf("%s warm-up: %d passes in %.1f s, JIT %.1f%% of the last%n", name,
         passes, (System.nanoTime() - w0) / 1e9, 100 * jitShare);
@@ -129,7 +130,7 @@ public final class HeadOfLineBench {
       Phase elsewhere = new Phase();
       Phase same = new Phase();
       int per = Math.max(1, calls / BLOCKS);
-      long j0 = jitMillis();
+      long j0 = ProcessStats.jitMillisNow();
       for (int b = 0; b < BLOCKS; b++) {
         measure(c, null, per, rate, idle);
         measure(c, other, per, rate, elsewhere);
@@ -138,7 +139,7 @@ public final class HeadOfLineBench {
       System.out.printf("%-16s round %d | idle %s | bulk elsewhere %s | bulk same conn %s"
           + " | p99 same/idle %.2f, same/elsewhere %.2f | JIT %d ms%n", name, r, idle,
           elsewhere, same, same.p99() / idle.p99(), same.p99() / elsewhere.p99(),
-          jitMillis() - j0);
+          ProcessStats.jitMillisNow() - j0);
       allIdle.add(idle);
       allElsewhere.add(elsewhere);
       allSame.add(same);
@@ -153,12 +154,6 @@ public final class HeadOfLineBench {
   /** Warm-up passes repeat while the JIT compiled for more than this share of the last. */
   private static final double QUIET_JIT_SHARE = 0.01;
   private static final long MAX_WARMUP_NANOS = TimeUnit.SECONDS.toNanos(60);
-
-  /** Time this JVM's JIT compilers spent so far. */
-  private static long jitMillis() {
-    return java.lang.management.ManagementFactory.getCompilationMXBean()
-        .getTotalCompilationTime();
-  }
 
   /** Thrown by a transfer's message callback to end the transfer (the call is cancelled). */
   private static final class Stop extends RuntimeException {

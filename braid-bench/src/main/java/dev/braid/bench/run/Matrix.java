@@ -286,12 +286,10 @@ public final class Matrix {
         }
       }
     }
-    if (cfg.settleMaxMillis > 0 && client.settled.add(c.scenario() + "/" + c.payloadBytes())) {
-      client.settleMillis = settle(c, server);
-    }
+    long settled = cfg.settleMaxMillis > 0
+        && client.settled.add(c.scenario() + "/" + c.payloadBytes()) ? settle(c, server) : 0;
     CellResult r = send(c, server);
-    r.settleSeconds = client.settleMillis / 1000.0;
-    client.settleMillis = 0;
+    r.settleSeconds = settled / 1000.0;
     return r;
   }
 
@@ -446,7 +444,6 @@ public final class Matrix {
     int cells;
     /** Scenario/payload pairs this JVM settled its JIT on (see {@link #settle}). */
     final java.util.Set<String> settled = new java.util.HashSet<>();
-    long settleMillis;
 
     private ClientProcess(Process process, Path log) {
       this.process = process;
