@@ -39,6 +39,11 @@ final class ClientCall<Q, R> extends RpcStream implements ClientStream<Q, R> {
     this.future = unary ? new CallFuture<>(this) : null;
   }
 
+  @Override
+  boolean isUnary() {
+    return future != null;
+  }
+
   /** A unary call's future: cancelling it cancels the call. */
   private static final class CallFuture<R> extends CompletableFuture<R> {
     private final ClientCall<?, R> call;

@@ -118,8 +118,10 @@ public final class Connection extends ByteToMessageDecoder {
 
   // ---- any thread ----
   private final ConcurrentLinkedQueue<RpcStream> wakeups = new ConcurrentLinkedQueue<>();
-  /** Connection-level control packets (Settings, WindowUpdate, Ping): written first. */
+  /** Connection-level control packets (Settings, Ping): written first. */
   private final ConcurrentLinkedQueue<ByteBuf> control = new ConcurrentLinkedQueue<>();
+  /** Streams owing their peer credit ({@link RpcStream#creditOwed}): sent with control. */
+  private final ConcurrentLinkedQueue<RpcStream> creditDue = new ConcurrentLinkedQueue<>();
   /** Both ends speak braid's extensions. */
   private volatile boolean negotiated;
   private final java.util.concurrent.atomic.AtomicInteger outstandingCalls =
@@ -150,6 +152,15 @@ public final class Connection extends ByteToMessageDecoder {
    * turns). Throughput over interleaving: there is no small call to protect.
    */
   static final int BULK_SLICE_BYTES = 256 << 10;
+  /**
+   * Negotiated mode, while small calls are about: the most Message data of one stream the
+   * receiver lets be on its way at once (credit granted and not yet used), however large
+   * the stream's window. A bulk transfer then keeps little in the socket buffers and the
+   * event loops ahead of a small call's packets, and comes in a steady flow rather than in
+   * window-sized bursts (HeadOfLineBench). The window still bounds memory as before: credit
+   * is only delayed, never added.
+   */
+  static final int SMALL_CALL_OUTSTANDING = 64 << 10;
   /** A packet of at most this many bytes that opens a call or carries a message is small. */
   static final int SMALL_PACKET_BYTES = 8 << 10;
   /** How long after the last small packet the writer keeps protecting small calls. */
@@ -157,6 +168,12 @@ public final class Connection extends ByteToMessageDecoder {
   /** Event loop: when the writer last wrote a small packet, if ever (negotiated mode). */
   private long lastSmallNanos;
   private boolean wroteSmall;
+  /**
+   * Event loop: when a small unary message (request or response) last arrived, if ever;
+   * for 20 ms after, credit is metered ({@link #SMALL_CALL_OUTSTANDING}).
+   */
+  private long lastSmallCallNanos;
+  private boolean sawSmallCall;
   /** Event loop: whether the running drain protects small calls (see SLICE_BYTES). */
   private boolean protectSmall;
 
@@ -270,12 +287,50 @@ public final class Connection extends ByteToMessageDecoder {
     if (!negotiated || bytes <= 0 || s.finished) {
       return;
     }
-    byte[] body = dev.braid.wire.Settings.windowUpdate(bytes);
+    if (s.creditOwed.getAndAdd(bytes) == 0) {
+      creditDue.add(s);
+      scheduleDrain();
+    }
+  }
+
+  /**
+   * Event loop, in the writer's turn: sends the credit {@code s} owes as one WindowUpdate.
+   * While small calls are about ({@code meter}), only enough that the peer may have at most
+   * {@link #SMALL_CALL_OUTSTANDING} bytes of the stream on their way; the rest is sent as
+   * that data arrives ({@link #onMessageData}). Returns whether it wrote.
+   */
+  private boolean sendCredit(RpcStream s, boolean meter) {
+    if (s.finished) {
+      return false;
+    }
+    long owed = s.creditOwed.get();
+    long give = meter
+        ? Math.min(owed, SMALL_CALL_OUTSTANDING - (s.creditGranted - s.dataReceived)) : owed;
+    if (give <= 0) {
+      return false;
+    }
+    s.creditOwed.addAndGet(-give);
+    s.creditGranted += give;
+    byte[] body = dev.braid.wire.Settings.windowUpdate(give);
     ByteBuf buf = alloc().buffer(FrameHeader.MAX_SIZE + body.length);
     FrameWriter.writeHeader(buf, Kind.WINDOW_UPDATE, true, true, s.id, 0, body.length);
     buf.writeBytes(body);
-    control.add(buf);
-    scheduleDrain();
+    ctx.write(buf, ctx.voidPromise());
+    return true;
+  }
+
+  /**
+   * Event loop: {@code len} bytes of Message data arrived on {@code s}. Credit held back
+   * while small calls are about goes out once less than half of
+   * {@link #SMALL_CALL_OUTSTANDING} is still on its way, so the peer never runs dry.
+   */
+  private void onMessageData(RpcStream s, int len) {
+    s.dataReceived += len;
+    if (s.creditOwed.get() > 0
+        && s.creditGranted - s.dataReceived < SMALL_CALL_OUTSTANDING / 2) {
+      creditDue.add(s);
+      scheduleDrain();
+    }
   }
 
   /** Any thread: the reader of {@code s} caught up; credit the message in assembly. */
@@ -631,6 +686,7 @@ public final class Connection extends ByteToMessageDecoder {
       while ((c = control.poll()) != null) {
         c.release();
       }
+      creditDue.clear();
       return;
     }
     draining = true;
@@ -648,6 +704,11 @@ public final class Connection extends ByteToMessageDecoder {
       boolean interleave = negotiated;
       long now = interleave ? channel.eventLoop().ticker().nanoTime() : 0;
       protectSmall = interleave && wroteSmall && now - lastSmallNanos < SMALL_TRAFFIC_NANOS;
+      boolean meter = interleave && sawSmallCall
+          && now - lastSmallCallNanos < SMALL_TRAFFIC_NANOS;
+      while ((s = creditDue.poll()) != null) {
+        wrote |= sendCredit(s, meter);
+      }
       int slice = 0;
       while (!writable.isEmpty() && channel.isWritable()) {
         if (interleave && slice >= (protectSmall ? SLICE_BYTES : BULK_SLICE_BYTES)) {
@@ -985,6 +1046,9 @@ public final class Connection extends ByteToMessageDecoder {
       s.partialCredited = 0;
     }
     boolean isMessage = header.kind == Kind.MESSAGE;
+    if (isMessage && negotiated) {
+      onMessageData(s, len);
+    }
     if ((flags & PacketAssembly.COMPLETED) == 0) {
       if (s.partial == null) {
         s.partial = new PacketBuffer(channel.alloc());
@@ -1004,6 +1068,10 @@ public final class Connection extends ByteToMessageDecoder {
     }
     if (isMessage) {
       s.arrivingCredit = (int) (s.partialBytes + len - s.partialCredited);
+      if (s.isUnary() && s.partialBytes + len <= SMALL_PACKET_BYTES) {
+        lastSmallCallNanos = channel.eventLoop().ticker().nanoTime();
+        sawSmallCall = true;
+      }
     }
     s.partialBytes = 0;
     s.partialCredited = 0;

@@ -9,6 +9,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One DRPC stream on a {@link Connection}, client or server side.
@@ -95,6 +96,19 @@ abstract class RpcStream {
   boolean wroteAny;
   /** loop: bytes of Message data the peer lets us send (negotiated flow control). */
   long sendWindow = Long.MAX_VALUE;
+  /**
+   * Any thread adds, the loop sends: credit this side owes the peer (messages read, early
+   * credit, growth) and has not sent yet. While small calls are about, the loop holds some
+   * back ({@link Connection#SMALL_CALL_OUTSTANDING}).
+   */
+  final AtomicLong creditOwed = new AtomicLong();
+  /**
+   * loop: Message data the peer was allowed to send on this stream (the announced window
+   * plus every credit sent), and the Message data received; the difference is what the peer
+   * may still have on its way.
+   */
+  long creditGranted;
+  long dataReceived;
   /** loop: credit of the message now arriving, set by the connection before delivery. */
   int arrivingCredit;
   /** loop: bytes of the packet being assembled, and how many were credited early. */
@@ -129,6 +143,7 @@ abstract class RpcStream {
     this.id = id;
     this.assembly = new PacketAssembly(conn.config.maxMessageSize());
     this.recvWindow = conn.config.streamWindow();
+    this.creditGranted = recvWindow;
   }
 
   /**
@@ -158,6 +173,11 @@ abstract class RpcStream {
   }
 
   abstract boolean isClient();
+
+  /** Whether this is a unary call (one request, one response). */
+  boolean isUnary() {
+    return false;
+  }
 
   /** Where onReady callbacks run. */
   abstract Executor callbackExecutor();

@@ -79,6 +79,11 @@ final class ServerCall<Q, R> extends RpcStream implements ServerStream<Q, R>, Ru
   }
 
   @Override
+  boolean isUnary() {
+    return method.type() == MethodType.UNARY;
+  }
+
+  @Override
   Executor callbackExecutor() {
     return conn.config.handlerExecutor();
   }

@@ -436,6 +436,7 @@ class ConnectionEmbeddedTest {
   void writerInterleavesFramesOnlyWhileSmallCallsAreAbout() {
     Connection conn = Connection.client(config(Multiplexing.NEGOTIATE));
     EmbeddedChannel client = new EmbeddedChannel(conn);
+    client.freezeTime(); // only advanceTimeBy moves the clock
     EmbeddedChannel server = server(config(Multiplexing.OFF));
     CompletableFuture<byte[]> first = ClientCalls.unary(conn, METHOD1, new byte[] {1},
         CallOptions.DEFAULT);
@@ -501,6 +502,8 @@ class ConnectionEmbeddedTest {
     ClientCalls.unary(conn, METHOD1, new byte[] {1}, CallOptions.DEFAULT);
     pump(client, server);
     assertThat(conn.isNegotiated()).isTrue();
+    // no small call about any more, so no metered credit (creditIsMeteredWhileSmallCalls...)
+    client.advanceTimeBy(21, java.util.concurrent.TimeUnit.MILLISECONDS);
     dev.braid.rpc.ClientStream<byte[], byte[]> st = ClientCalls.stream(conn, BIDI,
         CallOptions.DEFAULT);
     st.send(new byte[] {1});
@@ -536,13 +539,7 @@ class ConnectionEmbeddedTest {
       if (reader == Reader.WAITING) {
         awaitWaiting((RpcStream) st, read, sent); // its credit is on its way
       }
-      for (byte[] f : frames(written(client))) {
-        dev.braid.wire.FrameHeader h = header(f);
-        if (h.kind == Kind.WINDOW_UPDATE && h.streamId == sid) {
-          window += dev.braid.wire.Settings.decodeWindowUpdate(
-              java.nio.ByteBuffer.wrap(f, h.headerSize, h.length));
-        }
-      }
+      window += windowUpdates(written(client), sid);
       after.add((int) window);
     }
     st.cancel();
@@ -561,6 +558,82 @@ class ConnectionEmbeddedTest {
       assertThat(System.nanoTime()).as("reader caught up in time").isLessThan(deadline);
       Thread.onSpinWait();
     }
+  }
+
+  /**
+   * While small unary calls are about, the receiver meters a stream's credit: once the
+   * window granted before is spent, the peer may have at most 64 KiB of the stream on its
+   * way, and gets more as that arrives, so it never runs dry. 20 ms (fake clock) after the
+   * last small call, the credit held back goes out whole. The peer is simulated: it sends
+   * 16 KiB frames of 64 KiB messages while its credit lasts and sees each WindowUpdate at
+   * once; the application reads every message as it completes.
+   */
+  @Test
+  void creditIsMeteredWhileSmallCallsAreAbout() throws Exception {
+    Connection conn = Connection.client(config(Multiplexing.NEGOTIATE));
+    EmbeddedChannel client = new EmbeddedChannel(conn);
+    client.freezeTime(); // only advanceTimeBy moves the clock
+    EmbeddedChannel server = server(config(Multiplexing.OFF));
+    CompletableFuture<byte[]> small = ClientCalls.unary(conn, METHOD1, new byte[] {1},
+        CallOptions.DEFAULT);
+    pump(client, server);
+    assertThat(small.getNow(null)).containsExactly(1); // a small unary response arrived
+    dev.braid.rpc.ClientStream<byte[], byte[]> st = ClientCalls.stream(conn, BIDI,
+        CallOptions.DEFAULT);
+    st.send(new byte[] {1});
+    long sid = header(frames(written(client)).get(0)).streamId;
+
+    int frame = 16 << 10;
+    int message = 64 << 10;
+    long[] credit = {1 << 20}; // the announced window
+    long[] sent = {0};
+    Runnable sendFrame = () -> {
+      assertThat(credit[0]).as("the peer never runs dry").isGreaterThanOrEqualTo(frame);
+      long id = sent[0] / message + 1;
+      boolean last = (sent[0] + frame) % message == 0;
+      feed(client, Frames.frame(Kind.MESSAGE, false, last, sid, id, new byte[frame]));
+      sent[0] += frame;
+      credit[0] -= frame;
+      if (last) {
+        try {
+          assertThat(st.receive()).hasSize(message);
+        } catch (StatusException e) {
+          throw new AssertionError(e);
+        }
+      }
+      credit[0] += windowUpdates(written(client), sid);
+    };
+    long most = 0;
+    while (sent[0] < (4 << 20)) {
+      sendFrame.run();
+      if (sent[0] >= (1 << 20)) {
+        most = Math.max(most, credit[0]);
+      }
+    }
+    assertThat(most).as("credit on its way, past the first window")
+        .isLessThanOrEqualTo(Connection.SMALL_CALL_OUTSTANDING).isGreaterThan(0);
+
+    client.advanceTimeBy(21, java.util.concurrent.TimeUnit.MILLISECONDS);
+    for (int i = 0; i < 4 && credit[0] <= Connection.SMALL_CALL_OUTSTANDING; i++) {
+      sendFrame.run();
+    }
+    assertThat(credit[0]).as("held credit sent once no small call is about")
+        .isGreaterThan(512 << 10);
+    st.cancel();
+    client.finishAndReleaseAll();
+  }
+
+  /** The credit granted to stream {@code sid} in the WindowUpdates among {@code bytes}. */
+  private static long windowUpdates(byte[] bytes, long sid) {
+    long sum = 0;
+    for (byte[] f : frames(bytes)) {
+      dev.braid.wire.FrameHeader h = header(f);
+      if (h.kind == Kind.WINDOW_UPDATE && h.streamId == sid) {
+        sum += dev.braid.wire.Settings.decodeWindowUpdate(
+            java.nio.ByteBuffer.wrap(f, h.headerSize, h.length));
+      }
+    }
+    return sum;
   }
 
   // ------------------------------------------------------------- idle timeout
