@@ -169,9 +169,11 @@ public final class Connection extends ByteToMessageDecoder {
   private long lastSmallNanos;
   private boolean wroteSmall;
   /**
-   * Event loop: when a small unary message (request or response) last arrived, if ever;
-   * for 20 ms after, credit is metered ({@link #SMALL_CALL_OUTSTANDING}).
+   * Event loop: a small unary message (request or response) arrived in the socket read in
+   * progress; when the last read with one ended, if ever (one clock read per read, not per
+   * message). For 20 ms after, credit is metered ({@link #SMALL_CALL_OUTSTANDING}).
    */
+  private boolean smallCallArrived;
   private long lastSmallCallNanos;
   private boolean sawSmallCall;
   /** Event loop: whether the running drain protects small calls (see SLICE_BYTES). */
@@ -647,6 +649,11 @@ public final class Connection extends ByteToMessageDecoder {
       }
       respondedUnary.clear();
     }
+    if (smallCallArrived) {
+      smallCallArrived = false;
+      lastSmallCallNanos = channel.eventLoop().ticker().nanoTime();
+      sawSmallCall = true;
+    }
     super.channelReadComplete(ctx);
   }
 
@@ -1069,8 +1076,7 @@ public final class Connection extends ByteToMessageDecoder {
     if (isMessage) {
       s.arrivingCredit = (int) (s.partialBytes + len - s.partialCredited);
       if (s.isUnary() && s.partialBytes + len <= SMALL_PACKET_BYTES) {
-        lastSmallCallNanos = channel.eventLoop().ticker().nanoTime();
-        sawSmallCall = true;
+        smallCallArrived = true; // the end of this read notes the time
       }
     }
     s.partialBytes = 0;
