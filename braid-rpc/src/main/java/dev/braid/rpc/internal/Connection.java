@@ -120,7 +120,7 @@ public final class Connection extends ByteToMessageDecoder {
   private final ConcurrentLinkedQueue<RpcStream> wakeups = new ConcurrentLinkedQueue<>();
   /** Connection-level control packets (Settings, Ping): written first. */
   private final ConcurrentLinkedQueue<ByteBuf> control = new ConcurrentLinkedQueue<>();
-  /** Streams owing their peer credit ({@link RpcStream#creditOwed}): sent with control. */
+  /** Streams owing their peer credit ({@link RpcStream#creditOwed()}): sent with control. */
   private final ConcurrentLinkedQueue<RpcStream> creditDue = new ConcurrentLinkedQueue<>();
   /** Both ends speak braid's extensions. */
   private volatile boolean negotiated;
@@ -289,7 +289,7 @@ public final class Connection extends ByteToMessageDecoder {
     if (!negotiated || bytes <= 0 || s.finished) {
       return;
     }
-    if (s.creditOwed.getAndAdd(bytes) == 0) {
+    if (s.oweCredit(bytes) == 0) {
       creditDue.add(s);
       scheduleDrain();
     }
@@ -305,13 +305,13 @@ public final class Connection extends ByteToMessageDecoder {
     if (s.finished) {
       return false;
     }
-    long owed = s.creditOwed.get();
+    long owed = s.creditOwed();
     long give = meter
         ? Math.min(owed, SMALL_CALL_OUTSTANDING - (s.creditGranted - s.dataReceived)) : owed;
     if (give <= 0) {
       return false;
     }
-    s.creditOwed.addAndGet(-give);
+    s.oweCredit(-give);
     s.creditGranted += give;
     byte[] body = dev.braid.wire.Settings.windowUpdate(give);
     ByteBuf buf = alloc().buffer(FrameHeader.MAX_SIZE + body.length);
@@ -328,7 +328,7 @@ public final class Connection extends ByteToMessageDecoder {
    */
   private void onMessageData(RpcStream s, int len) {
     s.dataReceived += len;
-    if (s.creditOwed.get() > 0
+    if (s.creditOwed() > 0
         && s.creditGranted - s.dataReceived < SMALL_CALL_OUTSTANDING / 2) {
       creditDue.add(s);
       scheduleDrain();

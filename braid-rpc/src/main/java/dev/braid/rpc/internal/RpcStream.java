@@ -9,7 +9,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 /**
  * One DRPC stream on a {@link Connection}, client or server side.
@@ -101,7 +101,9 @@ abstract class RpcStream {
    * credit, growth) and has not sent yet. While small calls are about, the loop holds some
    * back ({@link Connection#SMALL_CALL_OUTSTANDING}).
    */
-  final AtomicLong creditOwed = new AtomicLong();
+  private volatile long creditOwed;
+  private static final AtomicLongFieldUpdater<RpcStream> CREDIT_OWED =
+      AtomicLongFieldUpdater.newUpdater(RpcStream.class, "creditOwed");
   /**
    * loop: Message data the peer was allowed to send on this stream (the announced window
    * plus every credit sent), and the Message data received; the difference is what the peer
@@ -173,6 +175,16 @@ abstract class RpcStream {
   }
 
   abstract boolean isClient();
+
+  /** Any thread: adds {@code bytes} to the credit owed; returns what was owed before. */
+  final long oweCredit(long bytes) {
+    return CREDIT_OWED.getAndAdd(this, bytes);
+  }
+
+  /** The credit owed and not sent yet. */
+  final long creditOwed() {
+    return creditOwed;
+  }
 
   /** Whether this is a unary call (one request, one response). */
   boolean isUnary() {

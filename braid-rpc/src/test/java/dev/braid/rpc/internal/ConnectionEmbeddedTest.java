@@ -405,6 +405,22 @@ class ConnectionEmbeddedTest {
   // ------------------------------------------------------------- the writer
 
   /** Pumps bytes between a client and a server channel until both are quiet. */
+  /**
+   * A channel for {@code conn}, negotiated with a braid server through one small unary call
+   * (1 byte each way), on a frozen clock that only {@code advanceTimeBy} moves.
+   */
+  private EmbeddedChannel negotiated(Connection conn) {
+    EmbeddedChannel client = new EmbeddedChannel(conn);
+    client.freezeTime();
+    EmbeddedChannel server = server(config(Multiplexing.OFF));
+    CompletableFuture<byte[]> first = ClientCalls.unary(conn, METHOD1, new byte[] {1},
+        CallOptions.DEFAULT);
+    pump(client, server);
+    assertThat(first.getNow(null)).containsExactly(1);
+    assertThat(conn.isNegotiated()).isTrue();
+    return client;
+  }
+
   static void pump(EmbeddedChannel client, EmbeddedChannel server) {
     for (int i = 0; i < 10; i++) {
       byte[] up = written(client);
@@ -435,14 +451,7 @@ class ConnectionEmbeddedTest {
   @Test
   void writerInterleavesFramesOnlyWhileSmallCallsAreAbout() {
     Connection conn = Connection.client(config(Multiplexing.NEGOTIATE));
-    EmbeddedChannel client = new EmbeddedChannel(conn);
-    client.freezeTime(); // only advanceTimeBy moves the clock
-    EmbeddedChannel server = server(config(Multiplexing.OFF));
-    CompletableFuture<byte[]> first = ClientCalls.unary(conn, METHOD1, new byte[] {1},
-        CallOptions.DEFAULT);
-    pump(client, server);
-    assertThat(first.getNow(null)).containsExactly(1);
-    assertThat(conn.isNegotiated()).isTrue();
+    EmbeddedChannel client = negotiated(conn);
     client.advanceTimeBy(1, java.util.concurrent.TimeUnit.SECONDS);
 
     byte[] bulk = new byte[64 << 10];
@@ -497,11 +506,7 @@ class ConnectionEmbeddedTest {
   /** What the simulated peer may send after each round of sending all it may. */
   private List<Integer> windowRounds(Reader reader, int rounds) throws Exception {
     Connection conn = Connection.client(config(Multiplexing.NEGOTIATE));
-    EmbeddedChannel client = new EmbeddedChannel(conn);
-    EmbeddedChannel server = server(config(Multiplexing.OFF));
-    ClientCalls.unary(conn, METHOD1, new byte[] {1}, CallOptions.DEFAULT);
-    pump(client, server);
-    assertThat(conn.isNegotiated()).isTrue();
+    EmbeddedChannel client = negotiated(conn);
     // no small call about any more, so no metered credit (creditIsMeteredWhileSmallCalls...)
     client.advanceTimeBy(21, java.util.concurrent.TimeUnit.MILLISECONDS);
     dev.braid.rpc.ClientStream<byte[], byte[]> st = ClientCalls.stream(conn, BIDI,
@@ -571,13 +576,7 @@ class ConnectionEmbeddedTest {
   @Test
   void creditIsMeteredWhileSmallCallsAreAbout() throws Exception {
     Connection conn = Connection.client(config(Multiplexing.NEGOTIATE));
-    EmbeddedChannel client = new EmbeddedChannel(conn);
-    client.freezeTime(); // only advanceTimeBy moves the clock
-    EmbeddedChannel server = server(config(Multiplexing.OFF));
-    CompletableFuture<byte[]> small = ClientCalls.unary(conn, METHOD1, new byte[] {1},
-        CallOptions.DEFAULT);
-    pump(client, server);
-    assertThat(small.getNow(null)).containsExactly(1); // a small unary response arrived
+    EmbeddedChannel client = negotiated(conn); // a small unary response arrived just now
     dev.braid.rpc.ClientStream<byte[], byte[]> st = ClientCalls.stream(conn, BIDI,
         CallOptions.DEFAULT);
     st.send(new byte[] {1});
