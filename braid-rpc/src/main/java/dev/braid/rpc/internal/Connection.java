@@ -296,29 +296,31 @@ public final class Connection extends ByteToMessageDecoder {
   }
 
   /**
-   * Event loop, in the writer's turn: sends the credit {@code s} owes as one WindowUpdate.
+   * Event loop, in the writer's turn: sends the credit {@code s} owes as a WindowUpdate.
    * While small calls are about ({@code meter}), only enough that the peer may have at most
    * {@link #SMALL_CALL_OUTSTANDING} bytes of the stream on their way; the rest is sent as
    * that data arrives ({@link #onMessageData}). Returns whether it wrote.
    */
   private boolean sendCredit(RpcStream s, boolean meter) {
-    if (s.finished) {
-      return false;
+    boolean wrote = false;
+    long owed;
+    // again if a reader added credit meanwhile: it saw some owed, so it did not requeue s
+    while (!s.finished && (owed = s.creditOwed()) > 0) {
+      long give = meter
+          ? Math.min(owed, SMALL_CALL_OUTSTANDING - (s.creditGranted - s.dataReceived)) : owed;
+      if (give <= 0) {
+        break;
+      }
+      s.oweCredit(-give);
+      s.creditGranted += give;
+      byte[] body = dev.braid.wire.Settings.windowUpdate(give);
+      ByteBuf buf = alloc().buffer(FrameHeader.MAX_SIZE + body.length);
+      FrameWriter.writeHeader(buf, Kind.WINDOW_UPDATE, true, true, s.id, 0, body.length);
+      buf.writeBytes(body);
+      ctx.write(buf, ctx.voidPromise());
+      wrote = true;
     }
-    long owed = s.creditOwed();
-    long give = meter
-        ? Math.min(owed, SMALL_CALL_OUTSTANDING - (s.creditGranted - s.dataReceived)) : owed;
-    if (give <= 0) {
-      return false;
-    }
-    s.oweCredit(-give);
-    s.creditGranted += give;
-    byte[] body = dev.braid.wire.Settings.windowUpdate(give);
-    ByteBuf buf = alloc().buffer(FrameHeader.MAX_SIZE + body.length);
-    FrameWriter.writeHeader(buf, Kind.WINDOW_UPDATE, true, true, s.id, 0, body.length);
-    buf.writeBytes(body);
-    ctx.write(buf, ctx.voidPromise());
-    return true;
+    return wrote;
   }
 
   /**
