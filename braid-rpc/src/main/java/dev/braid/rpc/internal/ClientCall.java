@@ -127,8 +127,7 @@ final class ClientCall<Q, R> extends RpcStream implements ClientStream<Q, R> {
       FrameWriter.writeBytes(buf, Kind.INVOKE, id, mid++, name, split);
       if (settings != null) {
         // braid's announcement: after the Invoke, so upstream servers ignore it
-        FrameWriter.writeHeader(buf, Kind.SETTINGS, true, true, id, mid++, settings.length);
-        buf.writeBytes(settings);
+        FrameWriter.writeExtension(buf, Kind.SETTINGS, id, mid++, settings);
       }
       if (withRequest) {
         buf = FrameWriter.appendMessage(conn.alloc(), buf, id, mid, method.requestEncoding(),

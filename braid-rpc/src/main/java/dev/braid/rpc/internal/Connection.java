@@ -274,11 +274,7 @@ public final class Connection extends ByteToMessageDecoder {
     }
     if (!settingsAnswered && Long.compareUnsigned(sid, highestStreamId) <= 0) {
       settingsAnswered = true;
-      byte[] mine = settingsBody();
-      ByteBuf buf = alloc().buffer(FrameHeader.MAX_SIZE + mine.length);
-      FrameWriter.writeHeader(buf, Kind.SETTINGS, true, true, sid, 0, mine.length);
-      buf.writeBytes(mine);
-      control.add(buf);
+      control.add(extensionPacket(Kind.SETTINGS, sid, settingsBody()));
       negotiated = true;
       scheduleDrain();
     }
@@ -313,14 +309,18 @@ public final class Connection extends ByteToMessageDecoder {
       }
       s.oweCredit(-give);
       s.creditGranted += give;
-      byte[] body = dev.braid.wire.Settings.windowUpdate(give);
-      ByteBuf buf = alloc().buffer(FrameHeader.MAX_SIZE + body.length);
-      FrameWriter.writeHeader(buf, Kind.WINDOW_UPDATE, true, true, s.id, 0, body.length);
-      buf.writeBytes(body);
-      ctx.write(buf, ctx.voidPromise());
+      ctx.write(extensionPacket(Kind.WINDOW_UPDATE, s.id,
+          dev.braid.wire.Settings.windowUpdate(give)), ctx.voidPromise());
       wrote = true;
     }
     return wrote;
+  }
+
+  /** A buffer holding one braid extension packet on stream {@code sid} (message id 0). */
+  private ByteBuf extensionPacket(int kind, long sid, byte[] body) {
+    ByteBuf buf = alloc().buffer(FrameHeader.MAX_SIZE + body.length);
+    FrameWriter.writeExtension(buf, kind, sid, 0, body);
+    return buf;
   }
 
   /**

@@ -44,6 +44,16 @@ final class FrameWriter {
     writeHeader(out, kind, control, true, streamId, messageId, 0);
   }
 
+  /**
+   * Writes a braid extension packet (Settings, WindowUpdate): one frame with the control bit,
+   * carrying {@code body}.
+   */
+  static void writeExtension(ByteBuf out, int kind, long streamId, long messageId,
+      byte[] body) {
+    writeHeader(out, kind, true, true, streamId, messageId, body.length);
+    out.writeBytes(body);
+  }
+
   /** Writes a packet whose body is {@code body}, split into frames of at most {@code split}. */
   static void writeBytes(ByteBuf out, int kind, long streamId, long messageId, byte[] body,
       int split) {

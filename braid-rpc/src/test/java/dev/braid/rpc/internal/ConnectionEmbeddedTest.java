@@ -405,22 +405,6 @@ class ConnectionEmbeddedTest {
   // ------------------------------------------------------------- the writer
 
   /** Pumps bytes between a client and a server channel until both are quiet. */
-  /**
-   * A channel for {@code conn}, negotiated with a braid server through one small unary call
-   * (1 byte each way), on a frozen clock that only {@code advanceTimeBy} moves.
-   */
-  private EmbeddedChannel negotiated(Connection conn) {
-    EmbeddedChannel client = new EmbeddedChannel(conn);
-    client.freezeTime();
-    EmbeddedChannel server = server(config(Multiplexing.OFF));
-    CompletableFuture<byte[]> first = ClientCalls.unary(conn, METHOD1, new byte[] {1},
-        CallOptions.DEFAULT);
-    pump(client, server);
-    assertThat(first.getNow(null)).containsExactly(1);
-    assertThat(conn.isNegotiated()).isTrue();
-    return client;
-  }
-
   static void pump(EmbeddedChannel client, EmbeddedChannel server) {
     for (int i = 0; i < 10; i++) {
       byte[] up = written(client);
@@ -435,6 +419,22 @@ class ConnectionEmbeddedTest {
         return;
       }
     }
+  }
+
+  /**
+   * A channel for {@code conn}, negotiated with a braid server through one small unary call
+   * (1 byte each way), on a frozen clock that only {@code advanceTimeBy} moves.
+   */
+  private EmbeddedChannel negotiated(Connection conn) {
+    EmbeddedChannel client = new EmbeddedChannel(conn);
+    client.freezeTime();
+    EmbeddedChannel server = server(config(Multiplexing.OFF));
+    CompletableFuture<byte[]> first = ClientCalls.unary(conn, METHOD1, new byte[] {1},
+        CallOptions.DEFAULT);
+    pump(client, server);
+    assertThat(first.getNow(null)).containsExactly(1);
+    assertThat(conn.isNegotiated()).isTrue();
+    return client;
   }
 
   /** The stream id of every frame in {@code bytes}, in order. */
