@@ -9,10 +9,10 @@ class MainTest {
   @Test
   void noCommandExits2AndHelpExits0() {
     Cli.Result none = Cli.run();
-    assertThat(none.err()).contains("missing command: one of serve, call, ranges");
+    assertThat(none.err()).contains("missing command: one of serve, call, ranges, bench");
     assertThat(none.exitCode()).isEqualTo(2);
     Cli.Result help = Cli.run("--help");
-    assertThat(help.out()).contains("serve", "call", "ranges");
+    assertThat(help.out()).contains("serve", "call", "ranges", "bench");
     assertThat(help.exitCode()).isZero();
   }
 
