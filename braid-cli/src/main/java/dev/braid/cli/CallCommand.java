@@ -142,6 +142,9 @@ final class CallCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   private CliValues.Timeout timeout;
 
+  /** Raw mode without --shape: check that the method really is unary. */
+  private boolean rawUnaryChecked;
+
   /** One request as read, with where it came from for messages. */
   private record Item(String text, String origin) {}
 
@@ -188,6 +191,7 @@ final class CallCommand implements Callable<Integer> {
     String name = rawMethodName(method);
     MethodType type = shape == null ? MethodType.UNARY : shape;
     MethodDescriptor<byte[], byte[]> descriptor = MethodDescriptor.raw(name, type);
+    rawUnaryChecked = shape == null;
     Codec<byte[], byte[]> hex = new Codec<>() {
       @Override
       public byte[] parse(Item item) {
@@ -313,6 +317,9 @@ final class CallCommand implements Callable<Integer> {
       return 1;
     }
     try {
+      if (type == MethodType.UNARY && rawUnaryChecked) {
+        return rawUnary(conn, descriptor, single.get(0), codec, options, out);
+      }
       if (type == MethodType.UNARY) {
         print(out, codec.print(conn.invoke(descriptor, single.get(0), options)));
         return 0;
@@ -337,6 +344,33 @@ final class CallCommand implements Callable<Integer> {
       return 1;
     } finally {
       conn.closeNow();
+    }
+  }
+
+  /**
+   * A raw unary call, made as DRPC makes it on the wire (invoke, one message, half-close, read
+   * to the end) through a stream, so that a method that is not unary is noticed: no response,
+   * or more than one, means the user gave the wrong shape (DRPC does not send shapes).
+   */
+  private <Q, R> int rawUnary(ClientConnection conn, MethodDescriptor<Q, R> unary, Q request,
+      Codec<Q, R> codec, CallOptions options, PrintWriter out) throws StatusException {
+    MethodDescriptor<Q, R> asStream = MethodDescriptor.of(unary.fullName(),
+        MethodType.SERVER_STREAMING, unary.requestEncoding(), unary.responseEncoding());
+    try (ClientStream<Q, R> s = conn.newStream(asStream, options)) {
+      s.send(request);
+      s.closeSend();
+      R first = s.receive();
+      if (first == null) {
+        throw new UserError(unary.fullName() + " ended without a response, so it is not"
+            + " unary; give --shape server-stream (or client-stream, bidi)", 1);
+      }
+      print(out, codec.print(first));
+      if (s.receive() != null) {
+        s.cancel();
+        throw new UserError(unary.fullName() + " sent more than one response, so it is not"
+            + " unary; give --shape server-stream (or bidi) to see them all", 1);
+      }
+      return 0;
     }
   }
 

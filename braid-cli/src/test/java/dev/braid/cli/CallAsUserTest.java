@@ -58,6 +58,17 @@ class CallAsUserTest {
     assertThat(ok(BraidProcess.run(null, "call", addr, "/braid.test.Echo/ServerStream",
         "--shape", "server-stream", "--data-hex", "6869", "-m", "count=3")).lines())
         .containsExactly("6869", "6869", "6869");
+    // without --shape the call is unary, and a method that answers otherwise is named
+    BraidProcess.Result unary = BraidProcess.run(null, "call", addr,
+        "/braid.test.Echo/ServerStream", "--data-hex", "6869", "-m", "count=3");
+    assertThat(unary.exitCode()).isEqualTo(1);
+    assertThat(unary.err()).isEqualTo("braid call: /braid.test.Echo/ServerStream sent more"
+        + " than one response, so it is not unary; give --shape server-stream (or bidi) to see"
+        + " them all\n");
+    BraidProcess.Result none = BraidProcess.run(null, "call", addr,
+        "/braid.test.Echo/ServerStream", "--data-hex", "6869", "-m", "count=0");
+    assertThat(none.exitCode()).isEqualTo(1);
+    assertThat(none.err()).contains("ended without a response, so it is not unary");
     // no responses at all is a successful call with no output
     assertThat(ok(BraidProcess.run(null, "call", addr, "/braid.test.Echo/ServerStream",
         "--shape", "server-stream", "--data-hex", "6869", "-m", "count=0")).out()).isEmpty();
