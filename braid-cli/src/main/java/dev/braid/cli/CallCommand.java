@@ -76,12 +76,13 @@ import picocli.CommandLine.TypeConversionException;
     versionProvider = Main.Version.class,
     header = "Calls a method, raw or JSON, of any shape; lists and describes.",
     description = {
-        "Makes one call and prints each response on its own line: hex in raw mode, JSON with",
-        "--proto/--descriptor-set. -d/--data-hex take the message, @FILE or @- (stdin).",
-        "Client and bidi streaming send one message per line of a file or of stdin.",
+        "Makes one call and prints each response on a line of its own: hex in raw",
+        "mode, JSON with --proto/--descriptor-set. -d and --data-hex take the message,",
+        "@FILE or @- (standard input). Client and bidi streaming send one message per",
+        "line of a file or of standard input, and read standard input when given none.",
         "'braid call HOST:PORT list [SERVICE]' and 'describe SYMBOL' read the .proto.",
-        "On a call error prints 'code N: message' on standard error and exits 1;",
-        "bad arguments exit 2."},
+        "Exit status: 0 when the call ended OK; 1 when it failed ('code N: message' on",
+        "standard error); 2 for bad arguments or input."},
     exitCodeOnInvalidInput = UserError.BAD_INPUT)
 final class CallCommand implements Callable<Integer> {
   @Spec
