@@ -71,6 +71,11 @@ public final class BraidProcess {
     }
   }
 
+  /** Starts {@code braid args...} for a test that talks to it line by line. */
+  public static Process start(String... args) throws Exception {
+    return new ProcessBuilder(command(List.of(args))).start();
+  }
+
   private static Result finish(Process p) throws Exception {
     CompletableFuture<String> out = drain(p.getInputStream());
     CompletableFuture<String> err = drain(p.getErrorStream());

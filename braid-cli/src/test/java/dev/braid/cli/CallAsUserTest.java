@@ -92,6 +92,38 @@ class CallAsUserTest {
         .containsExactly("ff", "0a0b", "0c");
   }
 
+  /** Each line typed is sent at once and its echo printed before the next line exists. */
+  @Test
+  void bidiSendsEachLineAsItIsReadAndPrintsEachResponseAsItArrives() throws Exception {
+    Process p = BraidProcess.start("call", addr, "braid.test.Echo.Bidi", "--proto", ECHO_PROTO,
+        "--timeout", "none");
+    try (var in = new java.io.PrintWriter(p.getOutputStream(), true,
+        java.nio.charset.StandardCharsets.UTF_8);
+        var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+            java.nio.charset.StandardCharsets.UTF_8))) {
+      for (String word : List.of("one", "two", "three")) {
+        in.println("{\"text\": [\"" + word + "\"]}");
+        java.util.concurrent.CompletableFuture<String> line =
+            java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+              try {
+                return out.readLine();
+              } catch (java.io.IOException e) {
+                return null;
+              }
+            });
+        assertThat(line.get(BraidProcess.TIMEOUT_S, java.util.concurrent.TimeUnit.SECONDS))
+            .isEqualTo("{\"text\":[\"" + word + "\"]}");
+      }
+      in.close(); // end of input: the client half-closes and the call ends OK
+      assertThat(p.waitFor(BraidProcess.TIMEOUT_S, java.util.concurrent.TimeUnit.SECONDS))
+          .isTrue();
+      assertThat(p.exitValue()).isZero();
+      assertThat(out.readLine()).isNull();
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
   @Test
   void rawInputFromAFileAndFromStdin() throws Exception {
     // a large request from a file (too large for a command line), hex wrapped over lines
