@@ -32,15 +32,16 @@ import picocli.CommandLine.Spec;
             "",
             "Commands:",
             "  to-positions RANGE        legacy range -> position range",
-            "  to-legacy POSITION_RANGE  position range -> canonical legacy range (or 'empty')",
+            "  to-legacy POSITION_RANGE  position range -> canonical legacy range, or 'empty'",
             "  intersect R1 R2 ...       intersection of legacy ranges",
             "  union R1 R2 ...           union of legacy ranges",
             "  difference R1 R2 ...      R1 minus all the others",
-            "  contains RANGE KEY        whether the legacy range selects the full key (true/false)",
+            "  contains RANGE KEY        whether the legacy range selects the full key",
             "  compare P1 P2             order of two positions: <, = or >",
             "  reverse RANGE             native reversed form (legacy or position range)",
             "",
-            "Example: braid ranges --clustering 'int, int, int' intersect '[(1,1,1), +inf)' '(-inf, (1,1)]'"},
+            "Example:",
+            "  braid ranges --clustering 'int, int' intersect '[(1,1), +inf)' '(-inf, (1)]'"},
         exitCodeOnInvalidInput = 2)
 public class RangesCommand implements Callable<Integer> {
     /** Exit status for a malformed or wrong argument. */
