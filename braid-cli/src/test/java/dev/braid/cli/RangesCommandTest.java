@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -83,5 +85,24 @@ class RangesCommandTest {
         assertThat(run("--clustering", S, "intersect", "[(1), (2)]").err).contains("intersect takes at least 2 arguments, got 1");
         assertThat(run("--clustering", S, "contains", "[(1), (2)]", "(1)").err).contains("full clustering key");
         assertThat(run("to-positions", "[(1), (2)]").exit).isEqualTo(2); // missing --clustering
+    }
+
+    @Test
+    void setCommandsTakeManyRanges() {
+        assertThat(run("--clustering", S, "intersect", "[(0), (9)]", "[(2), (7)]", "((1), (5))").out)
+                .isEqualTo("[(2), (5))\n");
+        assertThat(run("--clustering", S, "difference", "[(0), (9)]", "[(2), (3)]", "[(5), (6)]").out)
+                .isEqualTo("[(0), (2))\n((3), (5))\n((6), (9)]\n");
+        // 2,000 disjoint singletons plus one range covering the odd half of them
+        List<String> args = new ArrayList<>(List.of("--clustering", "int", "union"));
+        for (int i = 0; i < 2000; i++) {
+            args.add("{(" + (2 * i) + ")}");
+        }
+        args.add("[(1000), (1999)]");
+        Result r = run(args.toArray(new String[0]));
+        assertThat(r.exit).isZero();
+        List<String> lines = List.of(r.out.split("\n"));
+        assertThat(lines).hasSize(2000 - 500 + 1).contains("[(1000), (1999)]", "{(998)}", "{(2000)}", "{(3998)}")
+                .doesNotContain("{(1000)}", "{(1002)}");
     }
 }
