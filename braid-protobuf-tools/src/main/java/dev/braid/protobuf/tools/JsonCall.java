@@ -57,7 +57,9 @@ import java.util.function.Consumer;
  * and bidirectional-streaming methods take any number (sent in order, then half-close).
  * Descriptor sets without their imports still work when the missing files are protobuf's
  * well-known types. {@code google.protobuf.Any} fields resolve against every message in the
- * set. Immutable and thread-safe.
+ * set. Requests are parsed strictly (see {@link #parseRequest}): a wrong JSON kind, an
+ * unknown field (unless {@link #allowingUnknownFields}) or content after the object is an
+ * error naming the field and its type. Immutable and thread-safe.
  */
 public final class JsonCall {
   /** protobuf's well-known types, for descriptor sets made without --include_imports. */
