@@ -119,6 +119,18 @@ class CliToGoServerTest {
     Files.writeString(file, "68656c6c6f\n");
     assertThat(ok(braid(null, "call", a, "braid.test.Echo.Unary", "--data-hex", "@" + file))
         .lines()).containsExactly("68656c6c6f");
+    // without --shape the call is unary, and a method that answers otherwise is named
+    Result notUnary = braid(null, "call", a, "/braid.test.Echo/ServerStream", "--data-hex",
+        "6869", "-m", "count=3");
+    assertThat(notUnary.exitCode()).isEqualTo(1);
+    assertThat(notUnary.err()).contains("sent more than one response, so it is not unary");
+    Result deadline = braid("", "call", a, "braid.test.Echo.Block", "--shape", "bidi",
+        "--data-hex", "00", "--timeout", "1500ms");
+    // Go's Block echoes, then does not return before the stream's context is done: the
+    // deadline ends it, printed as it was typed
+    assertThat(deadline.lines()).containsExactly("00");
+    assertThat(deadline.exitCode()).isEqualTo(1);
+    assertThat(deadline.err()).isEqualTo("code 4: deadline exceeded after 1500ms\n");
     Result fail = braid(null, "call", a, "braid.test.Echo.Fail", "--data-hex", "626f6f6d",
         "-m", "code=7");
     assertThat(fail.exitCode()).isEqualTo(1);
