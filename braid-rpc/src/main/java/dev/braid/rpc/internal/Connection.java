@@ -92,10 +92,37 @@ public final class Connection extends ByteToMessageDecoder {
   private final io.netty.util.collection.LongObjectHashMap<RpcStream> streams =
       new io.netty.util.collection.LongObjectHashMap<>();
   private RpcStream lastRouted;
-  /** Server: the highest stream id seen. Client: the highest id started. */
+  /** Client: the highest id started. */
   private long highestStreamId;
+  /** Server: the stream ids seen. */
+  private final StreamIds ids = new StreamIds(MAX_ID_GAPS);
+  /** Ranges of unused stream ids below the highest a server tolerates (StreamIds). */
+  static final int MAX_ID_GAPS = 4096;
   private int activeClientStreams;
   private int activeServerStreams;
+  /** Server: streams whose Invoke has not arrived yet (they count against the limit). */
+  private int pendingServerStreams;
+  /**
+   * loop: bytes held in incomplete packets outside flow control (every packet but a
+   * Message on a flow-controlled stream, which its window bounds); capped at
+   * {@link ConnectionConfig#connectionBufferBytes()}.
+   */
+  private long heldBytes;
+  /** loop: bytes queued in {@link #control}; capped at maxControlQueueBytes. */
+  private long controlBytes;
+  /** loop: server calls whose start waits for the end of the frames read in one go. */
+  private final List<ServerCall<?, ?>> starting = new ArrayList<>();
+  /** loop: the periodic tasks of this connection, cancelled when it closes. */
+  private ScheduledFuture<?> idleTask;
+  private ScheduledFuture<?> keepaliveTask;
+  private ScheduledFuture<?> guardTask;
+  /** loop: when the connection opened, and whether an Invoke arrived since (server). */
+  private long openedNanos;
+  private boolean invoked;
+  /** loop: when input last arrived while a frame or packet was incomplete; 0 if none is. */
+  private long incompleteSinceNanos;
+  /** loop: since when the channel has not been writable; 0 while it is. */
+  private long unwritableSinceNanos;
   /** Client: streams may run concurrently (negotiated, or forced). */
   private boolean multiplexed;
   private int peerMaxConcurrent = Integer.MAX_VALUE;
@@ -118,8 +145,10 @@ public final class Connection extends ByteToMessageDecoder {
 
   // ---- any thread ----
   private final ConcurrentLinkedQueue<RpcStream> wakeups = new ConcurrentLinkedQueue<>();
-  /** Connection-level control packets (Settings, Ping): written first. */
-  private final ConcurrentLinkedQueue<ByteBuf> control = new ConcurrentLinkedQueue<>();
+  /** loop: connection-level control packets (Settings, Ping, refusals): written first. */
+  private final ArrayDeque<ByteBuf> control = new ArrayDeque<>();
+  /** Streams with a terminal packet queued behind Message data that has no credit. */
+  private final ConcurrentLinkedQueue<RpcStream> unblock = new ConcurrentLinkedQueue<>();
   /** Streams owing their peer credit ({@link RpcStream#creditOwed()}): sent with control. */
   private final ConcurrentLinkedQueue<RpcStream> creditDue = new ConcurrentLinkedQueue<>();
   /** Both ends speak braid's extensions. */
@@ -137,7 +166,7 @@ public final class Connection extends ByteToMessageDecoder {
   private volatile Status closedStatus;
   private volatile boolean closing;
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
-  private final Runnable drainTask = this::drain;
+  private final Runnable drainTask = guarded(this::drain);
   /**
    * Negotiated mode, while small calls share the connection: bytes written and flushed per
    * event-loop turn before the loop reads the socket again, each stream's turn being one
@@ -228,8 +257,7 @@ public final class Connection extends ByteToMessageDecoder {
     v.put(dev.braid.wire.Settings.MULTIPLEXING, 1L);
     v.put(dev.braid.wire.Settings.STREAM_WINDOW, (long) config.streamWindow());
     v.put(dev.braid.wire.Settings.CONNECTION_WINDOW, (long) config.connectionBufferBytes());
-    v.put(dev.braid.wire.Settings.MAX_FRAME_SIZE, (long) Math.min(config.muxSplitSize(),
-        config.splitSize()));
+    v.put(dev.braid.wire.Settings.MAX_FRAME_SIZE, (long) config.announcedFrameSize());
     v.put(dev.braid.wire.Settings.MAX_MESSAGE_SIZE, (long) config.maxMessageSize());
     if (!client) {
       v.put(dev.braid.wire.Settings.MAX_CONCURRENT_STREAMS,
@@ -243,7 +271,8 @@ public final class Connection extends ByteToMessageDecoder {
 
   /** Event loop: a Settings packet arrived on stream {@code sid}. */
   private void onSettings(long sid, ByteBuf body) {
-    Map<Integer, Long> peer = dev.braid.wire.Settings.decode(body.nioBuffer());
+    Map<Integer, Long> peer = PeerSettings.validate(
+        dev.braid.wire.Settings.decode(body.nioBuffer()));
     Long window = peer.get(dev.braid.wire.Settings.STREAM_WINDOW);
     if (window != null && window > 0) {
       peerStreamWindow = window;
@@ -272,11 +301,10 @@ public final class Connection extends ByteToMessageDecoder {
       log.debug("connection {} negotiated braid extensions: {}", channel, peer);
       return;
     }
-    if (!settingsAnswered && Long.compareUnsigned(sid, highestStreamId) <= 0) {
+    if (!settingsAnswered && sid != 0 && !ids.isNew(sid)) {
       settingsAnswered = true;
-      control.add(extensionPacket(Kind.SETTINGS, sid, settingsBody()));
       negotiated = true;
-      scheduleDrain();
+      enqueueControl(extensionPacket(Kind.SETTINGS, sid, settingsBody()));
     }
   }
 
@@ -330,6 +358,11 @@ public final class Connection extends ByteToMessageDecoder {
    */
   private void onMessageData(RpcStream s, int len) {
     s.dataReceived += len;
+    if (s.metered && s.dataReceived - s.creditGranted > config.announcedFrameSize()) {
+      throw new ProtocolException("stream " + Long.toUnsignedString(s.id) + ": the peer sent "
+          + (s.dataReceived - s.creditGranted) + " bytes of Message data beyond the credit "
+          + "granted");
+    }
     if (s.creditOwed() > 0
         && s.creditGranted - s.dataReceived < SMALL_CALL_OUTSTANDING / 2) {
       creditDue.add(s);
@@ -413,8 +446,54 @@ public final class Connection extends ByteToMessageDecoder {
     FrameWriter.writeHeader(buf, Kind.PING, true, true, 0, 0, 1 + body.readableBytes());
     buf.writeByte(1);
     buf.writeBytes(body);
+    enqueueControl(buf);
+  }
+
+  /**
+   * Event loop: queues a connection-level control packet, written before stream data while
+   * the socket is writable. A peer that does not read lets the queue grow only to
+   * maxControlQueueBytes; past it the connection is closed (as Netty's
+   * Http2ControlFrameLimitEncoder does).
+   */
+  private void enqueueControl(ByteBuf buf) {
+    if (failed) {
+      buf.release();
+      return;
+    }
+    controlBytes += buf.readableBytes();
     control.add(buf);
+    if (controlBytes > config.maxControlQueueBytes()) {
+      abort("the peer does not read: " + controlBytes + " bytes of control packets queued "
+          + "(limit " + config.maxControlQueueBytes() + ")",
+          Status.of(Code.RESOURCE_EXHAUSTED, "peer does not read its control packets"));
+      return;
+    }
     scheduleDrain();
+  }
+
+  /** Closes the connection because of the peer's behaviour, with one WARN line. */
+  private void abort(String why, Status status) {
+    if (failed) {
+      return;
+    }
+    log.warn("closing connection {}: {}", channel, why);
+    failed = true;
+    close(status);
+  }
+
+  private long now() {
+    return channel.eventLoop().ticker().nanoTime();
+  }
+
+  /** Runs {@code task} on the loop; an exception it throws is handled as the engine's. */
+  private Runnable guarded(Runnable task) {
+    return () -> {
+      try {
+        task.run();
+      } catch (Throwable t) {
+        engineFailure(t);
+      }
+    };
   }
 
   private void startKeepalive() {
@@ -422,7 +501,7 @@ public final class Connection extends ByteToMessageDecoder {
     if (every <= 0) {
       return;
     }
-    channel.eventLoop().scheduleAtFixedRate(() -> {
+    keepaliveTask = channel.eventLoop().scheduleAtFixedRate(guarded(() -> {
       if (failed) {
         return;
       }
@@ -440,9 +519,11 @@ public final class Connection extends ByteToMessageDecoder {
       FrameWriter.writeHeader(buf, Kind.PING, true, true, 0, 0, 9);
       buf.writeByte(0);
       buf.writeLong(now);
-      control.add(buf);
-      scheduleDrain();
-    }, every, every, TimeUnit.MILLISECONDS);
+      enqueueControl(buf);
+    }), every, every, TimeUnit.MILLISECONDS);
+    if (failed) {
+      keepaliveTask.cancel(false);
+    }
   }
 
   /** A client-side engine. */
@@ -462,12 +543,53 @@ public final class Connection extends ByteToMessageDecoder {
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
     this.channel = ctx.channel();
+    openedNanos = now();
     long idle = config.idleTimeoutMillis();
     if (idle > 0) {
       // checked four times per timeout: closed after four checks in a row found no stream
       long every = Math.max(1, idle / IDLE_CHECKS);
-      channel.eventLoop().scheduleAtFixedRate(this::checkIdle, every, every,
-          TimeUnit.MILLISECONDS);
+      idleTask = channel.eventLoop().scheduleAtFixedRate(guarded(this::checkIdle), every,
+          every, TimeUnit.MILLISECONDS);
+    }
+    long guard = Long.MAX_VALUE;
+    for (long t : new long[] {client ? 0 : config.firstInvokeTimeoutMillis(),
+        config.halfFrameTimeoutMillis(), config.writeStallTimeoutMillis()}) {
+      if (t > 0) {
+        guard = Math.min(guard, t);
+      }
+    }
+    if (guard != Long.MAX_VALUE) {
+      long every = Math.max(1, guard / 4);
+      guardTask = channel.eventLoop().scheduleAtFixedRate(guarded(this::checkTimeouts), every,
+          every, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Event loop: the server protections' timeouts (first Invoke, half-sent frame, stall). */
+  private void checkTimeouts() {
+    if (failed || closedStatus != null) {
+      return;
+    }
+    long now = now();
+    long first = config.firstInvokeTimeoutMillis();
+    if (!client && first > 0 && !invoked
+        && now - openedNanos > TimeUnit.MILLISECONDS.toNanos(first)) {
+      abort("no Invoke within " + first + " ms of opening",
+          Status.of(Code.UNAVAILABLE, "no call within " + first + " ms"));
+      return;
+    }
+    long half = config.halfFrameTimeoutMillis();
+    if (half > 0 && incompleteSinceNanos != 0
+        && now - incompleteSinceNanos > TimeUnit.MILLISECONDS.toNanos(half)) {
+      abort("an incomplete frame or packet made no progress for " + half + " ms",
+          Status.of(Code.UNAVAILABLE, "incomplete frame for " + half + " ms"));
+      return;
+    }
+    long stall = config.writeStallTimeoutMillis();
+    if (stall > 0 && unwritableSinceNanos != 0
+        && now - unwritableSinceNanos > TimeUnit.MILLISECONDS.toNanos(stall)) {
+      abort("the peer has not read for " + stall + " ms",
+          Status.of(Code.UNAVAILABLE, "peer not reading for " + stall + " ms"));
     }
   }
 
@@ -500,11 +622,45 @@ public final class Connection extends ByteToMessageDecoder {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (closedStatus == null) {
-      closedStatus = Status.of(Code.UNAVAILABLE, "connection failed: " + cause, cause);
+    engineFailure(cause);
+  }
+
+  /**
+   * Something was thrown on the event loop: a socket failure (an {@link java.io.IOException})
+   * fails the streams with {@link Code#UNAVAILABLE}; anything else is a bug of the engine or
+   * of code it called and fails them with {@link Code#INTERNAL}, never with the code callers
+   * retry on. An {@link Error} also goes to the fatal error handler: the server stops.
+   */
+  private void engineFailure(Throwable cause) {
+    Throwable root = cause;
+    while ((root instanceof io.netty.handler.codec.DecoderException
+        || root instanceof io.netty.channel.ChannelPipelineException)
+        && root.getCause() != null) {
+      root = root.getCause();
     }
-    log.debug("connection {} failed", channel, cause);
-    ctx.close();
+    Status status;
+    if (root instanceof java.io.IOException) {
+      status = Status.of(Code.UNAVAILABLE, "connection failed: " + root.getMessage(), root);
+      log.debug("connection {} failed", channel, root);
+    } else {
+      status = Status.of(Code.INTERNAL, "internal error: " + root, root);
+      log.error("connection {}: unexpected failure on the event loop; closing it", channel,
+          root);
+    }
+    if (closedStatus == null) {
+      closedStatus = status;
+    }
+    if (root instanceof Error e) {
+      try {
+        config.fatalErrorHandler().accept(e);
+      } catch (Throwable ignored) {
+        // nothing more can be done for an Error
+      }
+    }
+    failed = true;
+    if (channel != null) {
+      channel.close();
+    }
   }
 
   /** A future completed when the connection has closed. */
@@ -582,16 +738,33 @@ public final class Connection extends ByteToMessageDecoder {
     while ((c = control.poll()) != null) {
       c.release();
     }
-    for (RpcStream st : all) {
-      st.terminate(status, status, true);
-      releasePartial(st);
-      if (st.deadlineTimer != null) {
-        st.deadlineTimer.cancel(false);
+    controlBytes = 0;
+    pendingServerStreams = 0;
+    starting.clear();
+    for (ScheduledFuture<?> t : new ScheduledFuture<?>[] {idleTask, keepaliveTask, guardTask}) {
+      if (t != null) {
+        t.cancel(false);
       }
-      markFinished(st);
     }
-    paused.clear();
-    closeFuture.complete(null);
+    try {
+      for (RpcStream st : all) {
+        try {
+          st.terminate(status, status, true);
+        } catch (RuntimeException e) {
+          // e.g. a handler executor that rejects cancel listeners: the others still end
+          log.warn("connection {}: terminating {} failed", channel, st, e);
+        }
+        releasePartial(st);
+        if (st.deadlineTimer != null) {
+          st.deadlineTimer.cancel(false);
+        }
+        markFinished(st);
+      }
+      paused.clear();
+      heldBytes = 0;
+    } finally {
+      closeFuture.complete(null);
+    }
   }
 
   ByteBufAllocator alloc() {
@@ -677,10 +850,23 @@ public final class Connection extends ByteToMessageDecoder {
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
-    if (channel.isWritable() && !writable.isEmpty()) {
-      drain();
+    if (channel.isWritable()) {
+      unwritableSinceNanos = 0;
+      if (!writable.isEmpty() || !control.isEmpty() || !creditDue.isEmpty()) {
+        drain();
+      }
+    } else if (unwritableSinceNanos == 0) {
+      unwritableSinceNanos = now();
     }
     super.channelWritabilityChanged(ctx);
+  }
+
+  /** {@code s} queued a terminal packet: it must not wait behind data without credit. */
+  void unblockTerminal(RpcStream s) {
+    if (negotiated && !(channel.eventLoop().inEventLoop() && !s.windowBlocked)) {
+      unblock.add(s);
+      scheduleDrain();
+    }
   }
 
   private void drain() {
@@ -695,7 +881,9 @@ public final class Connection extends ByteToMessageDecoder {
       while ((c = control.poll()) != null) {
         c.release();
       }
+      controlBytes = 0;
       creditDue.clear();
+      unblock.clear();
       return;
     }
     draining = true;
@@ -704,9 +892,17 @@ public final class Connection extends ByteToMessageDecoder {
       while ((s = wakeups.poll()) != null) {
         onWakeup(s);
       }
+      while ((s = unblock.poll()) != null) {
+        // a terminal packet never waits for credit: the stream goes back in line
+        if (s.windowBlocked && !s.finished) {
+          s.windowBlocked = false;
+          writable.add(s);
+        }
+      }
       boolean wrote = false;
       ByteBuf c;
-      while ((c = control.poll()) != null) {
+      while (channel.isWritable() && (c = control.poll()) != null) {
+        controlBytes -= c.readableBytes();
         ctx.write(c, ctx.voidPromise());
         wrote = true;
       }
@@ -715,7 +911,7 @@ public final class Connection extends ByteToMessageDecoder {
       protectSmall = interleave && wroteSmall && now - lastSmallNanos < SMALL_TRAFFIC_NANOS;
       boolean meter = interleave && sawSmallCall
           && now - lastSmallCallNanos < SMALL_TRAFFIC_NANOS;
-      while ((s = creditDue.poll()) != null) {
+      while (channel.isWritable() && (s = creditDue.poll()) != null) {
         wrote |= sendCredit(s, meter);
       }
       int slice = 0;
@@ -856,6 +1052,7 @@ public final class Connection extends ByteToMessageDecoder {
   private void startCall(RpcStream s) {
     s.started = true;
     s.sendWindow = negotiated ? peerStreamWindow : Long.MAX_VALUE;
+    s.metered = negotiated;
     activeClientStreams++;
     streams.put(s.id, s);
     highestStreamId = s.id;
@@ -894,6 +1091,10 @@ public final class Connection extends ByteToMessageDecoder {
   private void markFinished(RpcStream s) {
     if (!s.finished) {
       s.finished = true;
+      if (s instanceof ServerCall<?, ?> c && c.holdsStreamLimit) {
+        c.holdsStreamLimit = false;
+        config.streamLimit().release();
+      }
       if (s instanceof ClientCall<?, ?>) {
         outstandingCalls.decrementAndGet();
         if (s.id == 1) {
@@ -950,6 +1151,8 @@ public final class Connection extends ByteToMessageDecoder {
       startWaiting();
     } else if (s instanceof ServerCall<?, ?>) {
       activeServerStreams--;
+    } else if (s instanceof PendingServerStream) {
+      pendingServerStreams--;
     }
     if (closing) {
       closeIfIdle();
@@ -987,19 +1190,43 @@ public final class Connection extends ByteToMessageDecoder {
       while (in.isReadable() && !failed) {
         FrameHeader.Result r = header.parse(view, config.maxMessageSize());
         if (r != FrameHeader.Result.COMPLETE) {
-          return;
+          break;
         }
         view.position(view.position() + header.headerSize + header.length);
         in.skipBytes(header.headerSize);
         onFrame(in);
       }
+      // input arrived: progress for the half-sent frame timeout, if something is incomplete
+      incompleteSinceNanos = in.isReadable() || heldBytes > 0 ? now() : 0;
     } catch (ProtocolException e) {
       protocolError(e.getMessage());
       in.skipBytes(in.readableBytes());
+    } finally {
+      startCalls();
     }
   }
 
+  /**
+   * Starts the server calls whose Invoke came in the frames just read: after them, so that a
+   * Deadline packet following the Invoke applies before a streaming handler runs.
+   */
+  private void startCalls() {
+    if (starting.isEmpty()) {
+      return;
+    }
+    for (int i = 0; i < starting.size(); i++) {
+      ServerCall<?, ?> c = starting.get(i);
+      if (!failed) {
+        c.start();
+      }
+    }
+    starting.clear();
+  }
+
   private void protocolError(String message) {
+    if (failed) {
+      return;
+    }
     log.warn("closing connection {}: protocol error: {}", channel, message);
     close(Status.of(Code.INTERNAL, "protocol error: " + message));
     failed = true;
@@ -1010,7 +1237,7 @@ public final class Connection extends ByteToMessageDecoder {
     long sid = header.streamId;
     int len = header.length;
     if (header.control && header.done && header.kind >= Kind.WINDOW_UPDATE
-        && header.kind <= Kind.PING) {
+        && header.kind <= Kind.DEADLINE) {
       // braid extensions travel outside packet assembly: their message id is unconstrained
       ByteBuf body = in.readSlice(len);
       switch (header.kind) {
@@ -1020,6 +1247,7 @@ public final class Connection extends ByteToMessageDecoder {
             onWindowUpdate(sid, dev.braid.wire.Settings.decodeWindowUpdate(body.nioBuffer()));
           }
         }
+        case Kind.DEADLINE -> onDeadline(sid, body);
         default -> {
           if (negotiated) {
             onPing(body);
@@ -1030,9 +1258,10 @@ public final class Connection extends ByteToMessageDecoder {
     }
     RpcStream s = lastRouted != null && lastRouted.id == sid ? lastRouted : streams.get(sid);
     if (s == null && !client && header.kind == Kind.INVOKE && header.done && !header.control
-        && Long.compareUnsigned(sid, highestStreamId) > 0 && header.messageId != 0) {
+        && sid != 0 && ids.isNew(sid) && header.messageId != 0
+        && len <= config.maxMetadataSize()) {
       // the common case: a new stream opens with a whole Invoke and no metadata
-      highestStreamId = sid;
+      ids.markSeen(sid);
       String name = methodName(in, len);
       in.skipBytes(len);
       invoke(sid, header.messageId, null, null, name);
@@ -1044,6 +1273,15 @@ public final class Connection extends ByteToMessageDecoder {
         in.skipBytes(len);
         return;
       }
+    }
+    if (s instanceof PendingServerStream p && p.partialHeld + len > config.maxMetadataSize()
+        && (header.kind == Kind.INVOKE || header.kind == Kind.INVOKE_METADATA)) {
+      // checked as frames arrive: a peer cannot make the server hold more before refusal
+      in.skipBytes(len);
+      refusePending(p, Status.of(Code.RESOURCE_EXHAUSTED, (header.kind == Kind.INVOKE
+          ? "method name" : "metadata") + " exceeds the limit of " + config.maxMetadataSize()
+          + " bytes"));
+      return;
     }
     lastRouted = s;
     int flags = s.assembly.accept(header.kind, header.control, header.done, header.messageId,
@@ -1063,6 +1301,15 @@ public final class Connection extends ByteToMessageDecoder {
         s.partial = new PacketBuffer(channel.alloc());
       }
       s.partial.add(in, len);
+      if (!isMessage || !s.metered) {
+        // outside flow control: counted against the connection's buffer
+        s.partialHeld += len;
+        heldBytes += len;
+        if (heldBytes > config.connectionBufferBytes()) {
+          throw new ProtocolException("the peer holds more than "
+              + config.connectionBufferBytes() + " bytes in incomplete packets");
+        }
+      }
       if (isMessage) {
         s.partialBytes += len;
         if (largerThanHalfWindow(s)
@@ -1083,6 +1330,8 @@ public final class Connection extends ByteToMessageDecoder {
     }
     s.partialBytes = 0;
     s.partialCredited = 0;
+    heldBytes -= s.partialHeld;
+    s.partialHeld = 0;
     ByteBuf data;
     if (s.partial != null) {
       s.partial.add(in, len);
@@ -1125,7 +1374,7 @@ public final class Connection extends ByteToMessageDecoder {
     if (sid == 0) {
       throw new ProtocolException("id monotonicity violation: stream id 0");
     }
-    if (Long.compareUnsigned(sid, highestStreamId) <= 0) {
+    if (client ? Long.compareUnsigned(sid, highestStreamId) <= 0 : !ids.isNew(sid)) {
       return null; // a late frame for a finished stream
     }
     if (client) {
@@ -1143,16 +1392,63 @@ public final class Connection extends ByteToMessageDecoder {
       throw new ProtocolException("first frame of a new stream must be Invoke or "
           + "InvokeMetadata, got " + Kind.name(kind));
     }
-    highestStreamId = sid;
+    ids.markSeen(sid);
+    if (activeServerStreams + pendingServerStreams >= config.maxConcurrentStreams()) {
+      // refused at once: a stream whose Invoke has not arrived holds nothing here
+      answerError(sid, tooManyStreams());
+      return null;
+    }
     PendingServerStream p = new PendingServerStream(this, sid);
+    pendingServerStreams++;
     streams.put(sid, p);
     return p;
   }
 
+  private Status tooManyStreams() {
+    return Status.of(Code.RESOURCE_EXHAUSTED, "too many concurrent streams (limit "
+        + config.maxConcurrentStreams() + ")");
+  }
+
+  /** Answers a pending stream with an Error and forgets it; its later frames are dropped. */
+  private void refusePending(PendingServerStream p, Status status) {
+    answerError(p.id, status);
+    p.terminate(status, status, true);
+    streams.remove(p.id);
+    if (lastRouted == p) {
+      lastRouted = null;
+    }
+    releasePartial(p);
+    markFinished(p);
+    pendingServerStreams--;
+  }
+
   private void releasePartial(RpcStream s) {
+    heldBytes -= s.partialHeld;
+    s.partialHeld = 0;
+    if (s instanceof PendingServerStream p) {
+      heldBytes -= p.metadataHeld;
+      p.metadataHeld = 0;
+    }
     if (s.partial != null) {
       s.partial.release();
       s.partial = null;
+    }
+  }
+
+  /** Event loop: the client's Deadline packet for stream {@code sid}. */
+  private void onDeadline(long sid, ByteBuf body) {
+    if (client) {
+      return;
+    }
+    ByteBuffer b = body.nioBuffer();
+    long micros = dev.braid.wire.Varint.read(b);
+    if (micros < 0 || b.hasRemaining()) {
+      throw new ProtocolException("invalid Deadline body on stream "
+          + Long.toUnsignedString(sid));
+    }
+    RpcStream s = streams.get(sid);
+    if (s instanceof ServerCall<?, ?> c) {
+      c.peerDeadline(micros);
     }
   }
 
@@ -1173,6 +1469,8 @@ public final class Connection extends ByteToMessageDecoder {
           throw new ProtocolException("invoke on existing stream "
               + Long.toUnsignedString(s.id));
         }
+        releasePartial(p);
+        pendingServerStreams--;
         invoke(p.id, p.assembly.messageId(), p.metadata, p.refused, name);
       }
       case Kind.INVOKE_METADATA -> {
@@ -1187,6 +1485,13 @@ public final class Connection extends ByteToMessageDecoder {
                 + config.maxMetadataSize());
           } else {
             p.metadata = Metadata.of(InvokeMetadata.decode(data.nioBuffer()));
+            // held until the Invoke: counted against the connection's buffer
+            p.metadataHeld = data.readableBytes();
+            heldBytes += p.metadataHeld;
+            if (heldBytes > config.connectionBufferBytes()) {
+              throw new ProtocolException("the peer holds more than "
+                  + config.connectionBufferBytes() + " bytes in pending streams");
+            }
           }
         } finally {
           data.release();
@@ -1235,16 +1540,25 @@ public final class Connection extends ByteToMessageDecoder {
 
   /** A complete Invoke for stream {@code sid}: start the call or answer with an Error. */
   private void invoke(long sid, long invokeId, Metadata metadata, Status refused, String name) {
+    invoked = true;
     ServiceDefinition.Entry entry = methods.apply(name);
     Metadata md = metadata == null ? Metadata.EMPTY : metadata;
     Status refuse = refused;
+    StreamLimit limit = config.streamLimit();
+    boolean acquired = false;
     if (refuse == null && entry == null) {
       refuse = Status.of(Code.UNIMPLEMENTED, "protocol error: unknown rpc: \"" + name + "\"");
     } else if (refuse == null && closing) {
       refuse = Status.of(Code.UNAVAILABLE, "server is shutting down");
-    } else if (refuse == null && activeServerStreams >= config.maxConcurrentStreams()) {
-      refuse = Status.of(Code.RESOURCE_EXHAUSTED, "too many concurrent streams (limit "
-          + config.maxConcurrentStreams() + ")");
+    } else if (refuse == null
+        && activeServerStreams + pendingServerStreams >= config.maxConcurrentStreams()) {
+      refuse = tooManyStreams();
+    } else if (refuse == null && limit != null) {
+      acquired = limit.tryAcquire();
+      if (!acquired) {
+        refuse = Status.of(Code.RESOURCE_EXHAUSTED, "the server runs too many streams "
+            + "(limit " + limit.max() + ")");
+      }
     }
     if (refuse != null) {
       // Answer with an Error and forget the stream; late packets for it are dropped.
@@ -1254,20 +1568,24 @@ public final class Connection extends ByteToMessageDecoder {
       return;
     }
     ServerCall<?, ?> call = new ServerCall<>(this, sid, entry, md);
+    call.holdsStreamLimit = acquired;
     call.assembly.accept(Kind.INVOKE, false, true, invokeId, 0);
     call.registered = true;
     call.started = true;
     call.sendWindow = negotiated ? peerStreamWindow : Long.MAX_VALUE;
+    call.metered = negotiated;
     activeServerStreams++;
     streams.put(sid, call);
     lastRouted = call;
-    call.start();
+    starting.add(call); // started once the frames read with it are handled (startCalls)
   }
 
   /** A server stream whose Invoke has not arrived yet: it may only carry metadata. */
   static final class PendingServerStream extends RpcStream {
     Metadata metadata;
     Status refused;
+    /** loop: bytes of decoded metadata held until the Invoke. */
+    int metadataHeld;
 
     PendingServerStream(Connection conn, long id) {
       super(conn, id);
@@ -1292,6 +1610,6 @@ public final class Connection extends ByteToMessageDecoder {
     byte[] body = ErrorBody.encode(st.code(), st.message());
     ByteBuf buf = alloc().buffer(body.length + FrameHeader.MAX_SIZE);
     FrameWriter.writeBytes(buf, Kind.ERROR, sid, 1, body, 0);
-    ctx.writeAndFlush(buf, ctx.voidPromise());
+    enqueueControl(buf); // through the writer, counted like every control packet
   }
 }

@@ -131,6 +131,12 @@ abstract class RpcStream {
   private boolean readerWaiting;
   /** loop: has queued Message data but no send window; a WindowUpdate requeues it. */
   boolean windowBlocked;
+  /** loop: created once flow control was negotiated: the peer must keep to its credit. */
+  boolean metered;
+  /** loop: bytes of the packet in assembly counted against the connection's buffer. */
+  long partialHeld;
+  /** lock: a terminal packet (Error, Cancel, Close) is the last one queued. */
+  private boolean terminalQueued;
   boolean finished;
   /** lock: over its receive cap, so the connection stopped reading the socket for it. */
   boolean overCap;
@@ -309,10 +315,14 @@ abstract class RpcStream {
         sendClosed = true;
         terminated = true;
         sendStatus = status;
+        terminalQueued = true;
         endReceive(status);
       }
     }
     conn.wakeup(this);
+    if (terminal) {
+      conn.unblockTerminal(this);
+    }
   }
 
   /** Sends an empty control or terminal packet (CloseSend, Cancel, Close), if still open. */
@@ -404,6 +414,17 @@ abstract class RpcStream {
     return outbound == null ? only == null : outbound.isEmpty();
   }
 
+  /** Under the lock: drops every queued buffer but the last one. */
+  private void dropAllButLast() {
+    int before = outboundBytes;
+    while (outbound != null && outbound.size() > 1) {
+      ByteBuf b = removeOutbound();
+      outboundBytes -= b.readableBytes();
+      b.release();
+    }
+    wakeSendersIfReady(before);
+  }
+
   /** Under the lock: drops every queued buffer. */
   private void clearOutbound() {
     ByteBuf b;
@@ -442,7 +463,14 @@ abstract class RpcStream {
       }
       int data = headData();
       if (data > 0 && sendWindow <= 0) {
-        return null;
+        if (!terminalQueued) {
+          return null;
+        }
+        // a terminal packet never waits for credit: the data ahead of it is dropped (the
+        // peer discards a partial packet when a higher message id follows)
+        dropAllButLast();
+        head = peekOutbound();
+        data = headData();
       }
       int before = outboundBytes;
       ByteBuf out;
@@ -632,10 +660,12 @@ abstract class RpcStream {
       terminated = true;
       sendClosed = true;
       sendStatus = status;
+      terminalQueued = true;
       endReceive(status);
       notifyAll();
     }
     conn.wakeup(this);
+    conn.unblockTerminal(this);
     onCancelled(status);
     return true;
   }

@@ -57,8 +57,8 @@ class ConnectionEmbeddedTest {
 
   static ConnectionConfig config(Multiplexing mode, java.util.concurrent.Executor executor,
       long idleMillis) {
-    return new ConnectionConfig(4 << 20, 64 << 10, 16 << 10, 1 << 20, 1 << 20, 4 << 20,
-        16 << 20, 1024, 64 << 10, 32 << 10, mode, 0, idleMillis, executor, executor);
+    return ConnectionConfig.builder().multiplexing(mode).idleTimeoutMillis(idleMillis)
+        .executor(executor).build();
   }
 
   /** A server whose handlers run directly on the test thread (no blocking handlers). */
