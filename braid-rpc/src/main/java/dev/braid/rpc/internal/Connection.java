@@ -407,12 +407,12 @@ public final class Connection extends ByteToMessageDecoder {
   }
 
   /**
-   * Tracks received-but-unread bytes across the connection (negotiated mode): reading the
-   * socket pauses past the connection cap and resumes below half of it. Any thread.
+   * Tracks received-but-unread bytes across the connection: reading the socket pauses past
+   * the connection cap and resumes below half of it. Any thread.
    */
   void unread(long delta) {
-    if (!negotiated || delta == 0) {
-      return;
+    if (delta == 0) {
+      return; // every mode: a forced-multiplexing peer opens many streams too
     }
     long now = unreadBytes.addAndGet(delta);
     if (delta > 0 && now > config.connectionBufferBytes()) {
@@ -1143,7 +1143,7 @@ public final class Connection extends ByteToMessageDecoder {
     if (s.deadlineTimer != null) {
       s.deadlineTimer.cancel(false);
     }
-    if (paused.remove(s) && paused.isEmpty()) {
+    if (paused.remove(s) && paused.isEmpty() && !connectionPaused) {
       channel.config().setAutoRead(true);
     }
     if (client) {
@@ -1171,7 +1171,7 @@ public final class Connection extends ByteToMessageDecoder {
   /** {@code s} drained below its cap. Any thread. */
   void resumeReading(RpcStream s) {
     channel.eventLoop().execute(() -> {
-      if (paused.remove(s) && paused.isEmpty()) {
+      if (paused.remove(s) && paused.isEmpty() && !connectionPaused) {
         channel.config().setAutoRead(true);
         channel.read();
       }
