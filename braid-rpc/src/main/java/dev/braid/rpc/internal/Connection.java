@@ -108,13 +108,10 @@ public final class Connection extends ByteToMessageDecoder {
    * {@link ConnectionConfig#connectionBufferBytes()}.
    */
   private long heldBytes;
-  /** loop: bytes queued in {@link #control}; capped at maxControlQueueBytes. */
-  private long controlBytes;
   /** loop: server calls whose start waits for the end of the frames read in one go. */
   private final List<ServerCall<?, ?>> starting = new ArrayList<>();
   /** loop: the periodic tasks of this connection, cancelled when it closes. */
   private ScheduledFuture<?> idleTask;
-  private ScheduledFuture<?> keepaliveTask;
   private ScheduledFuture<?> guardTask;
   /** loop: when the connection opened, and whether an Invoke arrived since (server). */
   private long openedNanos;
@@ -131,13 +128,9 @@ public final class Connection extends ByteToMessageDecoder {
   private volatile int peerMaxFrame = Integer.MAX_VALUE;
   private volatile int peerMaxMessage = Integer.MAX_VALUE;
   private boolean settingsAnswered;
-  private boolean connectionPaused;
-  private boolean pingOutstanding;
-  private long pingSentNanos;
   private final FrameHeader writeHeader = new FrameHeader();
   private final ArrayDeque<RpcStream> waiting = new ArrayDeque<>();
   private final ArrayDeque<RpcStream> writable = new ArrayDeque<>();
-  private final Set<RpcStream> paused = new HashSet<>();
   private final List<ClientCall<?, ?>> respondedUnary = new ArrayList<>();
   private final FrameHeader header = new FrameHeader();
   private boolean draining;
@@ -146,7 +139,9 @@ public final class Connection extends ByteToMessageDecoder {
   // ---- any thread ----
   private final ConcurrentLinkedQueue<RpcStream> wakeups = new ConcurrentLinkedQueue<>();
   /** loop: connection-level control packets (Settings, Ping, refusals): written first. */
-  private final ArrayDeque<ByteBuf> control = new ArrayDeque<>();
+  private final ControlQueue control;
+  private final ReadGate readGate;
+  private final KeepaliveManager keepalive;
   /** Streams with a terminal packet queued behind Message data that has no credit. */
   private final ConcurrentLinkedQueue<RpcStream> unblock = new ConcurrentLinkedQueue<>();
   /** Streams owing their peer credit ({@link RpcStream#creditOwed()}): sent with control. */
@@ -158,8 +153,6 @@ public final class Connection extends ByteToMessageDecoder {
   /** Mirrors {@link #multiplexed} for other threads. */
   private volatile boolean multiplexedFlag;
   private volatile boolean firstStreamDone;
-  private final java.util.concurrent.atomic.AtomicLong unreadBytes =
-      new java.util.concurrent.atomic.AtomicLong();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final Object startLock = new Object();
   private long lastClientStreamId;
@@ -167,46 +160,8 @@ public final class Connection extends ByteToMessageDecoder {
   private volatile boolean closing;
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
   private final Runnable drainTask = guarded(this::drain);
-  /**
-   * Negotiated mode, while small calls share the connection: bytes written and flushed per
-   * event-loop turn before the loop reads the socket again, each stream's turn being one
-   * frame. Small, so that a reply or a new call never waits behind much of a bulk transfer
-   * (HeadOfLineBench). The cost is a write system call and a loop pass per slice, which is
-   * why it applies only while small calls are about.
-   */
-  static final int SLICE_BYTES = 32 << 10;
-  /**
-   * Negotiated mode, while only bulk packets are written: bytes per event-loop turn, and
-   * the most one stream's turn writes (a 64 KiB reply goes whole, a 1 MiB message in four
-   * turns). Throughput over interleaving: there is no small call to protect.
-   */
-  static final int BULK_SLICE_BYTES = 256 << 10;
-  /**
-   * Negotiated mode, while small calls are about: the most Message data of one stream the
-   * receiver lets be on its way at once (credit granted and not yet used), however large
-   * the stream's window. A bulk transfer then keeps little in the socket buffers and the
-   * event loops ahead of a small call's packets, and comes in a steady flow rather than in
-   * window-sized bursts (HeadOfLineBench). The window still bounds memory as before: credit
-   * is only delayed, never added.
-   */
-  static final int SMALL_CALL_OUTSTANDING = 64 << 10;
-  /** A packet of at most this many bytes that opens a call or carries a message is small. */
-  static final int SMALL_PACKET_BYTES = 8 << 10;
-  /** How long after the last small packet the writer keeps protecting small calls. */
-  static final long SMALL_TRAFFIC_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
-  /** Event loop: when the writer last wrote a small packet, if ever (negotiated mode). */
-  private long lastSmallNanos;
-  private boolean wroteSmall;
-  /**
-   * Event loop: a small unary message (request or response) arrived in the socket read in
-   * progress; when the last read with one ended, if ever (one clock read per read, not per
-   * message). For 20 ms after, credit is metered ({@link #SMALL_CALL_OUTSTANDING}).
-   */
-  private boolean smallCallArrived;
-  private long lastSmallCallNanos;
-  private boolean sawSmallCall;
-  /** Event loop: whether the running drain protects small calls (see SLICE_BYTES). */
-  private boolean protectSmall;
+  /** The write policy once negotiated (interleaving, slices, credit metering). */
+  private final WriteScheduler scheduler = new SmallCallWriteScheduler(this::now);
 
   private Connection(ConnectionConfig config, boolean client,
       Function<String, ServiceDefinition.Entry> methods) {
@@ -215,6 +170,9 @@ public final class Connection extends ByteToMessageDecoder {
     this.methods = methods;
     this.multiplexed = client && config.multiplexing() == dev.braid.rpc.Multiplexing.FORCE;
     this.multiplexedFlag = multiplexed;
+    this.control = new ControlQueue(config.maxControlQueueBytes());
+    this.readGate = new ReadGate(config.connectionBufferBytes());
+    this.keepalive = new KeepaliveManager(this, config.keepaliveMillis());
   }
 
   // ---------------------------------------------------------- negotiation
@@ -297,7 +255,7 @@ public final class Connection extends ByteToMessageDecoder {
       multiplexedFlag = multiplexed;
       negotiated = true;
       startWaiting();
-      startKeepalive();
+      keepalive.start();
       log.debug("connection {} negotiated braid extensions: {}", channel, peer);
       return;
     }
@@ -321,8 +279,8 @@ public final class Connection extends ByteToMessageDecoder {
 
   /**
    * Event loop, in the writer's turn: sends the credit {@code s} owes as a WindowUpdate.
-   * While small calls are about ({@code meter}), only enough that the peer may have at most
-   * {@link #SMALL_CALL_OUTSTANDING} bytes of the stream on their way; the rest is sent as
+   * While credit is metered ({@code meter}), only enough that the peer may have at most
+   * {@link WriteScheduler#meteredOutstanding()} bytes of the stream on their way; the rest is sent as
    * that data arrives ({@link #onMessageData}). Returns whether it wrote.
    */
   private boolean sendCredit(RpcStream s, boolean meter) {
@@ -331,7 +289,8 @@ public final class Connection extends ByteToMessageDecoder {
     // again if a reader added credit meanwhile: it saw some owed, so it did not requeue s
     while (!s.finished && (owed = s.creditOwed()) > 0) {
       long give = meter
-          ? Math.min(owed, SMALL_CALL_OUTSTANDING - (s.creditGranted - s.dataReceived)) : owed;
+          ? Math.min(owed, scheduler.meteredOutstanding() - (s.creditGranted - s.dataReceived))
+          : owed;
       if (give <= 0) {
         break;
       }
@@ -354,7 +313,7 @@ public final class Connection extends ByteToMessageDecoder {
   /**
    * Event loop: {@code len} bytes of Message data arrived on {@code s}. Credit held back
    * while small calls are about goes out once less than half of
-   * {@link #SMALL_CALL_OUTSTANDING} is still on its way, so the peer never runs dry.
+   * the metered amount is still on its way, so the peer never runs dry.
    */
   private void onMessageData(RpcStream s, int len) {
     s.dataReceived += len;
@@ -364,7 +323,7 @@ public final class Connection extends ByteToMessageDecoder {
           + "granted");
     }
     if (s.creditOwed() > 0
-        && s.creditGranted - s.dataReceived < SMALL_CALL_OUTSTANDING / 2) {
+        && s.creditGranted - s.dataReceived < scheduler.meteredOutstanding() / 2) {
       creditDue.add(s);
       scheduleDrain();
     }
@@ -411,42 +370,7 @@ public final class Connection extends ByteToMessageDecoder {
    * the connection cap and resumes below half of it. Any thread.
    */
   void unread(long delta) {
-    if (delta == 0) {
-      return; // every mode: a forced-multiplexing peer opens many streams too
-    }
-    long now = unreadBytes.addAndGet(delta);
-    if (delta > 0 && now > config.connectionBufferBytes()) {
-      if (!connectionPaused) {
-        connectionPaused = true;
-        channel.config().setAutoRead(false);
-      }
-    } else if (delta < 0 && now <= config.connectionBufferBytes() / 2) {
-      channel.eventLoop().execute(() -> {
-        if (connectionPaused && unreadBytes.get() <= config.connectionBufferBytes() / 2) {
-          connectionPaused = false;
-          if (paused.isEmpty()) {
-            channel.config().setAutoRead(true);
-            channel.read();
-          }
-        }
-      });
-    }
-  }
-
-  private void onPing(ByteBuf body) {
-    if (!body.isReadable()) {
-      return;
-    }
-    int flags = body.readUnsignedByte();
-    if ((flags & 1) != 0) {
-      pingOutstanding = false;
-      return;
-    }
-    ByteBuf buf = alloc().buffer(FrameHeader.MAX_SIZE + 1 + body.readableBytes());
-    FrameWriter.writeHeader(buf, Kind.PING, true, true, 0, 0, 1 + body.readableBytes());
-    buf.writeByte(1);
-    buf.writeBytes(body);
-    enqueueControl(buf);
+    readGate.unread(delta);
   }
 
   /**
@@ -455,16 +379,14 @@ public final class Connection extends ByteToMessageDecoder {
    * maxControlQueueBytes; past it the connection is closed (as Netty's
    * Http2ControlFrameLimitEncoder does).
    */
-  private void enqueueControl(ByteBuf buf) {
+  void enqueueControl(ByteBuf buf) {
     if (failed) {
       buf.release();
       return;
     }
-    controlBytes += buf.readableBytes();
-    control.add(buf);
-    if (controlBytes > config.maxControlQueueBytes()) {
-      abort("the peer does not read: " + controlBytes + " bytes of control packets queued "
-          + "(limit " + config.maxControlQueueBytes() + ")",
+    if (!control.add(buf)) {
+      abort("the peer does not read: " + control.bytes() + " bytes of control packets "
+          + "queued (limit " + control.limit() + ")",
           Status.of(Code.RESOURCE_EXHAUSTED, "peer does not read its control packets"));
       return;
     }
@@ -496,34 +418,15 @@ public final class Connection extends ByteToMessageDecoder {
     };
   }
 
-  private void startKeepalive() {
-    long every = config.keepaliveMillis();
-    if (every <= 0) {
-      return;
-    }
-    keepaliveTask = channel.eventLoop().scheduleAtFixedRate(guarded(() -> {
-      if (failed) {
-        return;
-      }
-      long now = System.nanoTime();
-      if (pingOutstanding) {
-        if (now - pingSentNanos > TimeUnit.MILLISECONDS.toNanos(every)) {
-          close(Status.of(Code.UNAVAILABLE, "keepalive: no answer from the peer within "
-              + every + " ms"));
-        }
-        return;
-      }
-      pingOutstanding = true;
-      pingSentNanos = now;
-      ByteBuf buf = alloc().buffer(FrameHeader.MAX_SIZE + 9);
-      FrameWriter.writeHeader(buf, Kind.PING, true, true, 0, 0, 9);
-      buf.writeByte(0);
-      buf.writeLong(now);
-      enqueueControl(buf);
-    }), every, every, TimeUnit.MILLISECONDS);
-    if (failed) {
-      keepaliveTask.cancel(false);
-    }
+  /** Whether the connection failed or closed (no more writing). Event loop. */
+  boolean hasFailed() {
+    return failed;
+  }
+
+  /** Schedules {@code task} every {@code millis} on the loop, guarded. */
+  ScheduledFuture<?> scheduleAtFixedRate(Runnable task, long millis) {
+    return channel.eventLoop().scheduleAtFixedRate(guarded(task), millis, millis,
+        TimeUnit.MILLISECONDS);
   }
 
   /** A client-side engine. */
@@ -543,6 +446,7 @@ public final class Connection extends ByteToMessageDecoder {
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
     this.channel = ctx.channel();
+    readGate.attach(channel);
     openedNanos = now();
     long idle = config.idleTimeoutMillis();
     if (idle > 0) {
@@ -734,14 +638,11 @@ public final class Connection extends ByteToMessageDecoder {
     writable.clear();
     activeClientStreams = 0;
     lastRouted = null;
-    ByteBuf c;
-    while ((c = control.poll()) != null) {
-      c.release();
-    }
-    controlBytes = 0;
+    control.clear();
+    keepalive.cancel();
     pendingServerStreams = 0;
     starting.clear();
-    for (ScheduledFuture<?> t : new ScheduledFuture<?>[] {idleTask, keepaliveTask, guardTask}) {
+    for (ScheduledFuture<?> t : new ScheduledFuture<?>[] {idleTask, guardTask}) {
       if (t != null) {
         t.cancel(false);
       }
@@ -760,7 +661,7 @@ public final class Connection extends ByteToMessageDecoder {
         }
         markFinished(st);
       }
-      paused.clear();
+      readGate.clear();
       heldBytes = 0;
     } finally {
       closeFuture.complete(null);
@@ -824,11 +725,7 @@ public final class Connection extends ByteToMessageDecoder {
       }
       respondedUnary.clear();
     }
-    if (smallCallArrived) {
-      smallCallArrived = false;
-      lastSmallCallNanos = channel.eventLoop().ticker().nanoTime();
-      sawSmallCall = true;
-    }
+    scheduler.readComplete();
     super.channelReadComplete(ctx);
   }
 
@@ -877,11 +774,7 @@ public final class Connection extends ByteToMessageDecoder {
         s.terminate(closedStatus, closedStatus, true);
         markFinished(s);
       }
-      ByteBuf c;
-      while ((c = control.poll()) != null) {
-        c.release();
-      }
-      controlBytes = 0;
+      control.clear();
       creditDue.clear();
       unblock.clear();
       return;
@@ -899,24 +792,18 @@ public final class Connection extends ByteToMessageDecoder {
           writable.add(s);
         }
       }
-      boolean wrote = false;
-      ByteBuf c;
-      while (channel.isWritable() && (c = control.poll()) != null) {
-        controlBytes -= c.readableBytes();
-        ctx.write(c, ctx.voidPromise());
-        wrote = true;
-      }
+      boolean wrote = control.write(ctx);
       boolean interleave = negotiated;
-      long now = interleave ? channel.eventLoop().ticker().nanoTime() : 0;
-      protectSmall = interleave && wroteSmall && now - lastSmallNanos < SMALL_TRAFFIC_NANOS;
-      boolean meter = interleave && sawSmallCall
-          && now - lastSmallCallNanos < SMALL_TRAFFIC_NANOS;
+      if (interleave) {
+        scheduler.startDrain();
+      }
+      boolean meter = interleave && scheduler.meterCredit();
       while (channel.isWritable() && (s = creditDue.poll()) != null) {
         wrote |= sendCredit(s, meter);
       }
       int slice = 0;
       while (!writable.isEmpty() && channel.isWritable()) {
-        if (interleave && slice >= (protectSmall ? SLICE_BYTES : BULK_SLICE_BYTES)) {
+        if (interleave && slice >= scheduler.sliceBytes()) {
           // a bounded slice per event-loop turn, flushed; the socket is read (requests,
           // credit) before the next, so a new packet never queues behind much data
           drainScheduled.set(true);
@@ -925,7 +812,7 @@ public final class Connection extends ByteToMessageDecoder {
         }
         s = writable.poll();
         if (interleave) {
-          int n = writeFrames(s, now);
+          int n = writeFrames(s);
           slice += n;
           wrote |= n > 0;
           continue;
@@ -952,13 +839,11 @@ public final class Connection extends ByteToMessageDecoder {
   }
 
   /**
-   * Negotiated mode: {@code s}'s turn — one frame or a buffer of small frames while small
-   * calls are about, else up to {@link #BULK_SLICE_BYTES} — then {@code s} goes to the back
-   * of the line. A small packet switches the writer to protecting small calls at once.
-   * Returns the bytes written.
+   * Negotiated mode: {@code s}'s turn, as long as the scheduler says, then {@code s} goes to
+   * the back of the line. Returns the bytes written.
    */
-  private int writeFrames(RpcStream s, long now) {
-    ByteBuf f = s.pollFrames(writeHeader, protectSmall ? frameBytes() : BULK_SLICE_BYTES);
+  private int writeFrames(RpcStream s) {
+    ByteBuf f = s.pollFrames(writeHeader, scheduler.turnBytes(frameBytes()));
     if (f == null) {
       if (s.hasOutbound()) {
         s.windowBlocked = true; // a WindowUpdate puts it back in line
@@ -973,12 +858,7 @@ public final class Connection extends ByteToMessageDecoder {
     }
     int n = f.readableBytes();
     boolean more = s.hasOutbound();
-    if (!more && n <= SMALL_PACKET_BYTES && opensCallOrCarriesMessage(f)) {
-      // all the stream had to say was small: a small call (not a bulk call's Invoke alone)
-      lastSmallNanos = now;
-      wroteSmall = true;
-      protectSmall = true;
-    }
+    scheduler.writing(f, more);
     ctx.write(f, ctx.voidPromise());
     if (more) {
       writable.add(s);
@@ -986,15 +866,6 @@ public final class Connection extends ByteToMessageDecoder {
       afterTurn(s);
     }
     return n;
-  }
-
-  /**
-   * Whether {@code f} starts with an Invoke, InvokeMetadata or Message frame: the traffic of
-   * a small call, unlike the empty CloseSend and Close packets that end every call.
-   */
-  private static boolean opensCallOrCarriesMessage(ByteBuf f) {
-    int kind = FrameHeader.kindOf(f.getUnsignedByte(f.readerIndex()));
-    return kind == Kind.INVOKE || kind == Kind.INVOKE_METADATA || kind == Kind.MESSAGE;
   }
 
   /** A client call cancelled before its Invoke went out sends nothing at all. */
@@ -1143,9 +1014,7 @@ public final class Connection extends ByteToMessageDecoder {
     if (s.deadlineTimer != null) {
       s.deadlineTimer.cancel(false);
     }
-    if (paused.remove(s) && paused.isEmpty() && !connectionPaused) {
-      channel.config().setAutoRead(true);
-    }
+    readGate.streamGone(s);
     if (client) {
       activeClientStreams--;
       startWaiting();
@@ -1163,19 +1032,12 @@ public final class Connection extends ByteToMessageDecoder {
 
   /** Stops reading the socket while {@code s} is over its receive cap. Event loop. */
   void pauseReading(RpcStream s) {
-    if (paused.add(s)) {
-      channel.config().setAutoRead(false);
-    }
+    readGate.pause(s);
   }
 
   /** {@code s} drained below its cap. Any thread. */
   void resumeReading(RpcStream s) {
-    channel.eventLoop().execute(() -> {
-      if (paused.remove(s) && paused.isEmpty() && !connectionPaused) {
-        channel.config().setAutoRead(true);
-        channel.read();
-      }
-    });
+    readGate.resume(s);
   }
 
   @Override
@@ -1250,7 +1112,7 @@ public final class Connection extends ByteToMessageDecoder {
         case Kind.DEADLINE -> onDeadline(sid, body);
         default -> {
           if (negotiated) {
-            onPing(body);
+            keepalive.onPing(body);
           }
         }
       }
@@ -1324,8 +1186,8 @@ public final class Connection extends ByteToMessageDecoder {
     }
     if (isMessage) {
       s.arrivingCredit = (int) (s.partialBytes + len - s.partialCredited);
-      if (s.isUnary() && s.partialBytes + len <= SMALL_PACKET_BYTES) {
-        smallCallArrived = true; // the end of this read notes the time
+      if (s.isUnary()) {
+        scheduler.unaryMessageArrived(s.partialBytes + len);
       }
     }
     s.partialBytes = 0;

@@ -59,18 +59,8 @@ abstract class RpcStream {
   boolean terminated;
   /** Why the stream terminated, for local senders; null while open or after a clean end. */
   Status sendStatus;
-  /**
-   * The outbound queue: a single buffer lives in {@link #only} (most calls never queue two);
-   * the deque and its data counts are created when a second one arrives.
-   */
-  private ByteBuf only;
-  private int onlyData;
-  private ArrayDeque<ByteBuf> outbound;
-  /** Message data bytes still unwritten in each queued buffer, in queue order. */
-  private int[] outboundData;
-  private int dataHead;
-  private int dataCount;
-  private int outboundBytes;
+  /** The packets queued for the writer. */
+  private final OutboundQueue out = new OutboundQueue();
   private ArrayDeque<ByteBuf> inbound;
   /** Per queued message: the window credit to return when it is read. */
   private ArrayDeque<Integer> inboundCredit;
@@ -99,7 +89,7 @@ abstract class RpcStream {
   /**
    * Any thread adds, the loop sends: credit this side owes the peer (messages read, early
    * credit, growth) and has not sent yet. While small calls are about, the loop holds some
-   * back ({@link Connection#SMALL_CALL_OUTSTANDING}).
+   * back ({@link SmallCallWriteScheduler#SMALL_CALL_OUTSTANDING}).
    */
   private volatile long creditOwed;
   private static final AtomicLongFieldUpdater<RpcStream> CREDIT_OWED =
@@ -281,7 +271,7 @@ abstract class RpcStream {
   final void awaitReady() throws StatusException {
     synchronized (this) {
       boolean interrupted = false;
-      while (outboundBytes >= conn.config.onReadyThreshold() && !terminated) {
+      while (out.bytes() >= conn.config.onReadyThreshold() && !terminated) {
         interrupted |= awaitChange();
       }
       if (interrupted) {
@@ -304,7 +294,7 @@ abstract class RpcStream {
         frames.release();
         throw sendStatusOrDefault().asException();
       }
-      addOutbound(frames, messageBytes);
+      out.add(frames, messageBytes);
       if (closesSend) {
         sendClosed = true;
         if (peerSendClosed) {
@@ -344,103 +334,19 @@ abstract class RpcStream {
     }
   }
 
-  /** Under the lock: appends a buffer holding {@code messageBytes} of Message data. */
-  private void addOutbound(ByteBuf b, int messageBytes) {
-    outboundBytes += b.readableBytes();
-    if (outbound == null) {
-      if (only == null) {
-        only = b;
-        onlyData = messageBytes;
-        return;
-      }
-      outbound = new ArrayDeque<>(4);
-      outboundData = new int[4];
-      ByteBuf first = only;
-      only = null;
-      enqueue(first, onlyData);
-    }
-    enqueue(b, messageBytes);
-  }
-
-  private void enqueue(ByteBuf b, int messageBytes) {
-    if (dataCount == outboundData.length) {
-      int[] grown = new int[outboundData.length * 2];
-      for (int i = 0; i < dataCount; i++) {
-        grown[i] = outboundData[(dataHead + i) % outboundData.length];
-      }
-      outboundData = grown;
-      dataHead = 0;
-    }
-    outboundData[(dataHead + dataCount) % outboundData.length] = messageBytes;
-    dataCount++;
-    outbound.add(b);
-  }
-
-  /** Under the lock: the head buffer, or null. */
-  private ByteBuf peekOutbound() {
-    return outbound == null ? only : outbound.peek();
-  }
-
-  /** Under the lock: the unwritten Message bytes of the head buffer. */
-  private int headData() {
-    return outbound == null ? onlyData : outboundData[dataHead];
-  }
-
-  private void setHeadData(int bytes) {
-    if (outbound == null) {
-      onlyData = bytes;
-    } else {
-      outboundData[dataHead] = bytes;
-    }
-  }
-
-  /** Under the lock: removes the head buffer's bookkeeping; returns the buffer. */
-  private ByteBuf removeOutbound() {
-    if (outbound == null) {
-      ByteBuf b = only;
-      only = null;
-      return b;
-    }
-    ByteBuf b = outbound.poll();
-    if (b != null) {
-      dataHead = (dataHead + 1) % outboundData.length;
-      dataCount--;
-    }
-    return b;
-  }
-
-  /** Under the lock: whether nothing is queued. */
-  private boolean outboundEmpty() {
-    return outbound == null ? only == null : outbound.isEmpty();
-  }
-
   /** Under the lock: drops every queued buffer but the last one. */
   private void dropAllButLast() {
-    int before = outboundBytes;
-    while (outbound != null && outbound.size() > 1) {
-      ByteBuf b = removeOutbound();
-      outboundBytes -= b.readableBytes();
-      b.release();
-    }
+    int before = out.bytes();
+    out.dropAllButLast();
     wakeSendersIfReady(before);
-  }
-
-  /** Under the lock: drops every queued buffer. */
-  private void clearOutbound() {
-    ByteBuf b;
-    while ((b = removeOutbound()) != null) {
-      b.release();
-    }
-    outboundBytes = 0;
   }
 
   /** Event loop: the next queued buffer, or null. Wakes blocked senders. */
   final ByteBuf pollOutbound() {
     synchronized (this) {
-      ByteBuf b = removeOutbound();
+      int before = out.bytes();
+      ByteBuf b = out.poll();
       if (b != null) {
-        int before = outboundBytes;
-        outboundBytes -= b.readableBytes();
         wakeSendersIfReady(before);
       }
       return b;
@@ -457,11 +363,11 @@ abstract class RpcStream {
    */
   final ByteBuf pollFrames(dev.braid.wire.FrameHeader header, int chunk) {
     synchronized (this) {
-      ByteBuf head = peekOutbound();
+      ByteBuf head = out.peek();
       if (head == null) {
         return null;
       }
-      int data = headData();
+      int data = out.headData();
       if (data > 0 && sendWindow <= 0) {
         if (!terminalQueued) {
           return null;
@@ -469,19 +375,18 @@ abstract class RpcStream {
         // a terminal packet never waits for credit: the data ahead of it is dropped (the
         // peer discards a partial packet when a higher message id follows)
         dropAllButLast();
-        head = peekOutbound();
-        data = headData();
+        head = out.peek();
+        data = out.headData();
       }
-      int before = outboundBytes;
-      ByteBuf out;
+      int before = out.bytes();
+      ByteBuf frames;
       if (head.readableBytes() <= chunk
           && (data <= sendWindow || head.readableBytes() <= conn.frameBytes())) {
         // the window may be overdrawn by at most one frame's worth (a small buffer)
-        out = removeOutbound();
+        frames = out.poll();
         if (sendWindow != Long.MAX_VALUE) {
           sendWindow -= data;
         }
-        outboundBytes -= out.readableBytes();
       } else {
         int readable = head.readableBytes();
         int n = 0;
@@ -502,19 +407,18 @@ abstract class RpcStream {
         if (sendWindow != Long.MAX_VALUE) {
           sendWindow -= messageData;
         }
-        setHeadData(data - messageData);
-        out = n == readable ? removeOutbound() : head.readRetainedSlice(n);
-        outboundBytes -= n;
+        out.setHeadData(data - messageData);
+        frames = n == readable ? out.poll() : out.sliceHead(n);
       }
       wakeSendersIfReady(before);
-      return out;
+      return frames;
     }
   }
 
   /** Under the lock: wakes blocked senders and runs onReady if the stream turned ready. */
   private void wakeSendersIfReady(int before) {
     int threshold = conn.config.onReadyThreshold();
-    if (before >= threshold && outboundBytes < threshold) {
+    if (before >= threshold && out.bytes() < threshold) {
       notifyAll();
       if (onReady != null && blockedOnReady) {
         blockedOnReady = false;
@@ -525,14 +429,14 @@ abstract class RpcStream {
 
   final boolean hasOutbound() {
     synchronized (this) {
-      return !outboundEmpty();
+      return !out.isEmpty();
     }
   }
 
   public boolean isReady() {
     synchronized (this) {
       boolean ready = !terminated && !sendClosed
-          && outboundBytes < conn.config.onReadyThreshold();
+          && out.bytes() < conn.config.onReadyThreshold();
       if (!ready) {
         blockedOnReady = true;
       }
@@ -552,7 +456,7 @@ abstract class RpcStream {
    */
   final boolean finishable() {
     synchronized (this) {
-      return outboundEmpty() && (terminated || (!isClient() && sendClosed));
+      return out.isEmpty() && (terminated || (!isClient() && sendClosed));
     }
   }
 
@@ -632,7 +536,7 @@ abstract class RpcStream {
       if (sendStatus == null) {
         sendStatus = status;
       }
-      clearOutbound();
+      out.clear();
       if (dropReceived) {
         releaseInbound();
       }
@@ -651,12 +555,12 @@ abstract class RpcStream {
       if (terminated) {
         return false;
       }
-      clearOutbound();
+      out.clear();
       releaseInbound();
       long mid = ++lastSentId;
       ByteBuf buf = conn.alloc().buffer(FrameWriter.packetSize(id, mid, 0, 0));
       FrameWriter.writeEmpty(buf, Kind.CANCEL, true, id, mid);
-      addOutbound(buf, 0);
+      out.add(buf, 0);
       terminated = true;
       sendClosed = true;
       sendStatus = status;

@@ -610,10 +610,10 @@ class ConnectionEmbeddedTest {
       }
     }
     assertThat(most).as("credit on its way, past the first window")
-        .isLessThanOrEqualTo(Connection.SMALL_CALL_OUTSTANDING).isGreaterThan(0);
+        .isLessThanOrEqualTo(SmallCallWriteScheduler.SMALL_CALL_OUTSTANDING).isGreaterThan(0);
 
     client.advanceTimeBy(21, java.util.concurrent.TimeUnit.MILLISECONDS);
-    for (int i = 0; i < 4 && credit[0] <= Connection.SMALL_CALL_OUTSTANDING; i++) {
+    for (int i = 0; i < 4 && credit[0] <= SmallCallWriteScheduler.SMALL_CALL_OUTSTANDING; i++) {
       sendFrame.run();
     }
     assertThat(credit[0]).as("held credit sent once no small call is about")
