@@ -94,32 +94,17 @@ public final class Connection extends ByteToMessageDecoder {
   private RpcStream lastRouted;
   /** Client: the highest id started. */
   private long highestStreamId;
-  /** Server: the stream ids seen. */
-  private final StreamIds ids = new StreamIds(MAX_ID_GAPS);
-  /** Ranges of unused stream ids below the highest a server tolerates (StreamIds). */
-  static final int MAX_ID_GAPS = 4096;
+  /** Server: admission of new streams; null on clients. */
+  private final ServerDispatch dispatch;
   private int activeClientStreams;
-  private int activeServerStreams;
-  /** Server: streams whose Invoke has not arrived yet (they count against the limit). */
-  private int pendingServerStreams;
   /**
    * loop: bytes held in incomplete packets outside flow control (every packet but a
    * Message on a flow-controlled stream, which its window bounds); capped at
    * {@link ConnectionConfig#connectionBufferBytes()}.
    */
   private long heldBytes;
-  /** loop: server calls whose start waits for the end of the frames read in one go. */
-  private final List<ServerCall<?, ?>> starting = new ArrayList<>();
-  /** loop: the periodic tasks of this connection, cancelled when it closes. */
-  private ScheduledFuture<?> idleTask;
-  private ScheduledFuture<?> guardTask;
-  /** loop: when the connection opened, and whether an Invoke arrived since (server). */
-  private long openedNanos;
-  private boolean invoked;
-  /** loop: when input last arrived while a frame or packet was incomplete; 0 if none is. */
-  private long incompleteSinceNanos;
-  /** loop: since when the channel has not been writable; 0 while it is. */
-  private long unwritableSinceNanos;
+  /** loop: idle timeout and protections, cancelled when the connection closes. */
+  private final ConnectionTimeouts timeouts;
   /** Client: streams may run concurrently (negotiated, or forced). */
   private boolean multiplexed;
   private int peerMaxConcurrent = Integer.MAX_VALUE;
@@ -173,6 +158,8 @@ public final class Connection extends ByteToMessageDecoder {
     this.control = new ControlQueue(config.maxControlQueueBytes());
     this.readGate = new ReadGate(config.connectionBufferBytes());
     this.keepalive = new KeepaliveManager(this, config.keepaliveMillis());
+    this.dispatch = client ? null : new ServerDispatch(this, methods);
+    this.timeouts = new ConnectionTimeouts(this, !client);
   }
 
   // ---------------------------------------------------------- negotiation
@@ -259,7 +246,7 @@ public final class Connection extends ByteToMessageDecoder {
       log.debug("connection {} negotiated braid extensions: {}", channel, peer);
       return;
     }
-    if (!settingsAnswered && sid != 0 && !ids.isNew(sid)) {
+    if (!settingsAnswered && sid != 0 && !dispatch.isNew(sid)) {
       settingsAnswered = true;
       negotiated = true;
       enqueueControl(extensionPacket(Kind.SETTINGS, sid, settingsBody()));
@@ -394,7 +381,7 @@ public final class Connection extends ByteToMessageDecoder {
   }
 
   /** Closes the connection because of the peer's behaviour, with one WARN line. */
-  private void abort(String why, Status status) {
+  void abort(String why, Status status) {
     if (failed) {
       return;
     }
@@ -403,7 +390,7 @@ public final class Connection extends ByteToMessageDecoder {
     close(status);
   }
 
-  private long now() {
+  long now() {
     return channel.eventLoop().ticker().nanoTime();
   }
 
@@ -447,74 +434,24 @@ public final class Connection extends ByteToMessageDecoder {
     this.ctx = ctx;
     this.channel = ctx.channel();
     readGate.attach(channel);
-    openedNanos = now();
-    long idle = config.idleTimeoutMillis();
-    if (idle > 0) {
-      // checked four times per timeout: closed after four checks in a row found no stream
-      long every = Math.max(1, idle / IDLE_CHECKS);
-      idleTask = channel.eventLoop().scheduleAtFixedRate(guarded(this::checkIdle), every,
-          every, TimeUnit.MILLISECONDS);
-    }
-    long guard = Long.MAX_VALUE;
-    for (long t : new long[] {client ? 0 : config.firstInvokeTimeoutMillis(),
-        config.halfFrameTimeoutMillis(), config.writeStallTimeoutMillis()}) {
-      if (t > 0) {
-        guard = Math.min(guard, t);
-      }
-    }
-    if (guard != Long.MAX_VALUE) {
-      long every = Math.max(1, guard / 4);
-      guardTask = channel.eventLoop().scheduleAtFixedRate(guarded(this::checkTimeouts), every,
-          every, TimeUnit.MILLISECONDS);
-    }
+    timeouts.start(now());
   }
 
-  /** Event loop: the server protections' timeouts (first Invoke, half-sent frame, stall). */
-  private void checkTimeouts() {
-    if (failed || closedStatus != null) {
-      return;
-    }
-    long now = now();
-    long first = config.firstInvokeTimeoutMillis();
-    if (!client && first > 0 && !invoked
-        && now - openedNanos > TimeUnit.MILLISECONDS.toNanos(first)) {
-      abort("no Invoke within " + first + " ms of opening",
-          Status.of(Code.UNAVAILABLE, "no call within " + first + " ms"));
-      return;
-    }
-    long half = config.halfFrameTimeoutMillis();
-    if (half > 0 && incompleteSinceNanos != 0
-        && now - incompleteSinceNanos > TimeUnit.MILLISECONDS.toNanos(half)) {
-      abort("an incomplete frame or packet made no progress for " + half + " ms",
-          Status.of(Code.UNAVAILABLE, "incomplete frame for " + half + " ms"));
-      return;
-    }
-    long stall = config.writeStallTimeoutMillis();
-    if (stall > 0 && unwritableSinceNanos != 0
-        && now - unwritableSinceNanos > TimeUnit.MILLISECONDS.toNanos(stall)) {
-      abort("the peer has not read for " + stall + " ms",
-          Status.of(Code.UNAVAILABLE, "peer not reading for " + stall + " ms"));
-    }
+  /** Server: whether an Invoke arrived yet. */
+  boolean hasInvoke() {
+    return dispatch.invoked();
   }
 
-  private static final int IDLE_CHECKS = 4;
-  /** loop: consecutive idle checks that found no stream. */
-  private int idleChecks;
+  /** Event loop: no stream, started or waiting. */
+  boolean isIdle() {
+    return streams.isEmpty() && waiting.isEmpty() && wakeups.isEmpty();
+  }
 
-  private void checkIdle() {
-    if (failed || closedStatus != null) {
-      return;
-    }
-    if (!streams.isEmpty() || !waiting.isEmpty() || !wakeups.isEmpty()) {
-      idleChecks = 0;
-      return;
-    }
-    if (++idleChecks >= IDLE_CHECKS) {
-      log.debug("closing idle connection {}", channel);
-      closing = true;
-      closeIfIdle(Status.of(Code.UNAVAILABLE, "connection idle for "
-          + config.idleTimeoutMillis() + " ms"));
-    }
+  /** Event loop: the idle timeout passed: close once flushed. */
+  void closeIdle(Status status) {
+    log.debug("closing idle connection {}", channel);
+    closing = true;
+    closeIfIdle(status);
   }
 
   @Override
@@ -640,13 +577,10 @@ public final class Connection extends ByteToMessageDecoder {
     lastRouted = null;
     control.clear();
     keepalive.cancel();
-    pendingServerStreams = 0;
-    starting.clear();
-    for (ScheduledFuture<?> t : new ScheduledFuture<?>[] {idleTask, guardTask}) {
-      if (t != null) {
-        t.cancel(false);
-      }
+    if (dispatch != null) {
+      dispatch.clear();
     }
+    timeouts.cancel();
     try {
       for (RpcStream st : all) {
         try {
@@ -748,13 +682,11 @@ public final class Connection extends ByteToMessageDecoder {
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
     if (channel.isWritable()) {
-      unwritableSinceNanos = 0;
       if (!writable.isEmpty() || !control.isEmpty() || !creditDue.isEmpty()) {
         drain();
       }
-    } else if (unwritableSinceNanos == 0) {
-      unwritableSinceNanos = now();
     }
+    timeouts.writability(channel.isWritable(), now());
     super.channelWritabilityChanged(ctx);
   }
 
@@ -1018,10 +950,8 @@ public final class Connection extends ByteToMessageDecoder {
     if (client) {
       activeClientStreams--;
       startWaiting();
-    } else if (s instanceof ServerCall<?, ?>) {
-      activeServerStreams--;
-    } else if (s instanceof PendingServerStream) {
-      pendingServerStreams--;
+    } else {
+      dispatch.finished(s);
     }
     if (closing) {
       closeIfIdle();
@@ -1059,30 +989,15 @@ public final class Connection extends ByteToMessageDecoder {
         onFrame(in);
       }
       // input arrived: progress for the half-sent frame timeout, if something is incomplete
-      incompleteSinceNanos = in.isReadable() || heldBytes > 0 ? now() : 0;
+      timeouts.inputArrived(in.isReadable() || heldBytes > 0, now());
     } catch (ProtocolException e) {
       protocolError(e.getMessage());
       in.skipBytes(in.readableBytes());
     } finally {
-      startCalls();
-    }
-  }
-
-  /**
-   * Starts the server calls whose Invoke came in the frames just read: after them, so that a
-   * Deadline packet following the Invoke applies before a streaming handler runs.
-   */
-  private void startCalls() {
-    if (starting.isEmpty()) {
-      return;
-    }
-    for (int i = 0; i < starting.size(); i++) {
-      ServerCall<?, ?> c = starting.get(i);
-      if (!failed) {
-        c.start();
+      if (dispatch != null) {
+        dispatch.startCalls(failed);
       }
     }
-    starting.clear();
   }
 
   private void protocolError(String message) {
@@ -1109,7 +1024,11 @@ public final class Connection extends ByteToMessageDecoder {
             onWindowUpdate(sid, dev.braid.wire.Settings.decodeWindowUpdate(body.nioBuffer()));
           }
         }
-        case Kind.DEADLINE -> onDeadline(sid, body);
+        case Kind.DEADLINE -> {
+          if (!client) {
+            dispatch.onDeadline(sid, body);
+          }
+        }
         default -> {
           if (negotiated) {
             keepalive.onPing(body);
@@ -1119,15 +1038,8 @@ public final class Connection extends ByteToMessageDecoder {
       return;
     }
     RpcStream s = lastRouted != null && lastRouted.id == sid ? lastRouted : streams.get(sid);
-    if (s == null && !client && header.kind == Kind.INVOKE && header.done && !header.control
-        && sid != 0 && ids.isNew(sid) && header.messageId != 0
-        && len <= config.maxMetadataSize()) {
-      // the common case: a new stream opens with a whole Invoke and no metadata
-      ids.markSeen(sid);
-      String name = methodName(in, len);
-      in.skipBytes(len);
-      invoke(sid, header.messageId, null, null, name);
-      return;
+    if (s == null && !client && dispatch.tryInvoke(header, in)) {
+      return; // the common case: a new stream opens with a whole Invoke and no metadata
     }
     if (s == null) {
       s = unknownStream(sid);
@@ -1140,7 +1052,7 @@ public final class Connection extends ByteToMessageDecoder {
         && (header.kind == Kind.INVOKE || header.kind == Kind.INVOKE_METADATA)) {
       // checked as frames arrive: a peer cannot make the server hold more before refusal
       in.skipBytes(len);
-      refusePending(p, Status.of(Code.RESOURCE_EXHAUSTED, (header.kind == Kind.INVOKE
+      dispatch.refuse(p, Status.of(Code.RESOURCE_EXHAUSTED, (header.kind == Kind.INVOKE
           ? "method name" : "metadata") + " exceeds the limit of " + config.maxMetadataSize()
           + " bytes"));
       return;
@@ -1207,36 +1119,12 @@ public final class Connection extends ByteToMessageDecoder {
     onPacket(s, s.assembly.kind(), s.assembly.control(), data);
   }
 
-  /** loop: the last method name seen, to skip decoding it again for the next call. */
-  private byte[] lastNameBytes;
-  private String lastName;
-
-  /** The method name in the next {@code len} bytes of {@code in} (not consumed). */
-  private String methodName(ByteBuf in, int len) {
-    byte[] last = lastNameBytes;
-    if (last != null && last.length == len) {
-      int at = in.readerIndex();
-      int i = 0;
-      while (i < len && in.getByte(at + i) == last[i]) {
-        i++;
-      }
-      if (i == len) {
-        return lastName;
-      }
-    }
-    byte[] bytes = new byte[len];
-    in.getBytes(in.readerIndex(), bytes);
-    lastName = new String(bytes, StandardCharsets.UTF_8);
-    lastNameBytes = bytes;
-    return lastName;
-  }
-
   /** A frame for a stream not in the registry: a new server stream, a late one, or junk. */
   private RpcStream unknownStream(long sid) {
     if (sid == 0) {
       throw new ProtocolException("id monotonicity violation: stream id 0");
     }
-    if (client ? Long.compareUnsigned(sid, highestStreamId) <= 0 : !ids.isNew(sid)) {
+    if (client ? Long.compareUnsigned(sid, highestStreamId) <= 0 : !dispatch.isNew(sid)) {
       return null; // a late frame for a finished stream
     }
     if (client) {
@@ -1246,45 +1134,42 @@ public final class Connection extends ByteToMessageDecoder {
       throw new ProtocolException("frame for stream " + Long.toUnsignedString(sid)
           + " which this client never opened");
     }
-    int kind = header.kind;
-    if (kind != Kind.INVOKE && kind != Kind.INVOKE_METADATA) {
-      if (header.control) {
-        return null; // an unknown control packet for an unknown stream: ignore
-      }
-      throw new ProtocolException("first frame of a new stream must be Invoke or "
-          + "InvokeMetadata, got " + Kind.name(kind));
-    }
-    ids.markSeen(sid);
-    if (activeServerStreams + pendingServerStreams >= config.maxConcurrentStreams()) {
-      // refused at once: a stream whose Invoke has not arrived holds nothing here
-      answerError(sid, tooManyStreams());
-      return null;
-    }
-    PendingServerStream p = new PendingServerStream(this, sid);
-    pendingServerStreams++;
-    streams.put(sid, p);
-    return p;
+    return dispatch.newStream(sid, header);
   }
 
-  private Status tooManyStreams() {
-    return Status.of(Code.RESOURCE_EXHAUSTED, "too many concurrent streams (limit "
-        + config.maxConcurrentStreams() + ")");
+  /** Event loop: puts {@code s} in the registry (and routes the next frames to it). */
+  void register(RpcStream s) {
+    streams.put(s.id, s);
+    lastRouted = s;
   }
 
-  /** Answers a pending stream with an Error and forgets it; its later frames are dropped. */
-  private void refusePending(PendingServerStream p, Status status) {
-    answerError(p.id, status);
-    p.terminate(status, status, true);
-    streams.remove(p.id);
-    if (lastRouted == p) {
+  /** Event loop: removes stream {@code sid} from the registry. */
+  void unregister(long sid) {
+    streams.remove(sid);
+    lastRouted = null;
+  }
+
+  /** Event loop: the registered stream {@code sid}, or null. */
+  RpcStream stream(long sid) {
+    return streams.get(sid);
+  }
+
+  /** Event loop: drops a stream that never became a call. */
+  void forget(RpcStream s) {
+    streams.remove(s.id);
+    if (lastRouted == s) {
       lastRouted = null;
     }
-    releasePartial(p);
-    markFinished(p);
-    pendingServerStreams--;
+    releasePartial(s);
+    markFinished(s);
   }
 
-  private void releasePartial(RpcStream s) {
+  /** Event loop: the send window a stream starts with. */
+  long initialSendWindow() {
+    return negotiated ? peerStreamWindow : Long.MAX_VALUE;
+  }
+
+  void releasePartial(RpcStream s) {
     heldBytes -= s.partialHeld;
     s.partialHeld = 0;
     if (s instanceof PendingServerStream p) {
@@ -1294,23 +1179,6 @@ public final class Connection extends ByteToMessageDecoder {
     if (s.partial != null) {
       s.partial.release();
       s.partial = null;
-    }
-  }
-
-  /** Event loop: the client's Deadline packet for stream {@code sid}. */
-  private void onDeadline(long sid, ByteBuf body) {
-    if (client) {
-      return;
-    }
-    ByteBuffer b = body.nioBuffer();
-    long micros = dev.braid.wire.Varint.read(b);
-    if (micros < 0 || b.hasRemaining()) {
-      throw new ProtocolException("invalid Deadline body on stream "
-          + Long.toUnsignedString(sid));
-    }
-    RpcStream s = streams.get(sid);
-    if (s instanceof ServerCall<?, ?> c) {
-      c.peerDeadline(micros);
     }
   }
 
@@ -1331,9 +1199,7 @@ public final class Connection extends ByteToMessageDecoder {
           throw new ProtocolException("invoke on existing stream "
               + Long.toUnsignedString(s.id));
         }
-        releasePartial(p);
-        pendingServerStreams--;
-        invoke(p.id, p.assembly.messageId(), p.metadata, p.refused, name);
+        dispatch.invoked(p, name);
       }
       case Kind.INVOKE_METADATA -> {
         try {
@@ -1398,80 +1264,5 @@ public final class Connection extends ByteToMessageDecoder {
         // unknown control packets are ignored, for forward compatibility
       }
     }
-  }
-
-  /** A complete Invoke for stream {@code sid}: start the call or answer with an Error. */
-  private void invoke(long sid, long invokeId, Metadata metadata, Status refused, String name) {
-    invoked = true;
-    ServiceDefinition.Entry entry = methods.apply(name);
-    Metadata md = metadata == null ? Metadata.EMPTY : metadata;
-    Status refuse = refused;
-    StreamLimit limit = config.streamLimit();
-    boolean acquired = false;
-    if (refuse == null && entry == null) {
-      refuse = Status.of(Code.UNIMPLEMENTED, "protocol error: unknown rpc: \"" + name + "\"");
-    } else if (refuse == null && closing) {
-      refuse = Status.of(Code.UNAVAILABLE, "server is shutting down");
-    } else if (refuse == null
-        && activeServerStreams + pendingServerStreams >= config.maxConcurrentStreams()) {
-      refuse = tooManyStreams();
-    } else if (refuse == null && limit != null) {
-      acquired = limit.tryAcquire();
-      if (!acquired) {
-        refuse = Status.of(Code.RESOURCE_EXHAUSTED, "the server runs too many streams "
-            + "(limit " + limit.max() + ")");
-      }
-    }
-    if (refuse != null) {
-      // Answer with an Error and forget the stream; late packets for it are dropped.
-      answerError(sid, refuse);
-      streams.remove(sid);
-      lastRouted = null;
-      return;
-    }
-    ServerCall<?, ?> call = new ServerCall<>(this, sid, entry, md);
-    call.holdsStreamLimit = acquired;
-    call.assembly.accept(Kind.INVOKE, false, true, invokeId, 0);
-    call.registered = true;
-    call.started = true;
-    call.sendWindow = negotiated ? peerStreamWindow : Long.MAX_VALUE;
-    call.metered = negotiated;
-    activeServerStreams++;
-    streams.put(sid, call);
-    lastRouted = call;
-    starting.add(call); // started once the frames read with it are handled (startCalls)
-  }
-
-  /** A server stream whose Invoke has not arrived yet: it may only carry metadata. */
-  static final class PendingServerStream extends RpcStream {
-    Metadata metadata;
-    Status refused;
-    /** loop: bytes of decoded metadata held until the Invoke. */
-    int metadataHeld;
-
-    PendingServerStream(Connection conn, long id) {
-      super(conn, id);
-      registered = true;
-      started = true;
-    }
-
-    @Override
-    boolean isClient() {
-      return false;
-    }
-
-    @Override
-    java.util.concurrent.Executor callbackExecutor() {
-      return conn.config.handlerExecutor();
-    }
-
-  }
-
-  /** Answers a stream that never became a call with one Error packet (message id 1). */
-  private void answerError(long sid, Status st) {
-    byte[] body = ErrorBody.encode(st.code(), st.message());
-    ByteBuf buf = alloc().buffer(body.length + FrameHeader.MAX_SIZE);
-    FrameWriter.writeBytes(buf, Kind.ERROR, sid, 1, body, 0);
-    enqueueControl(buf); // through the writer, counted like every control packet
   }
 }
