@@ -246,10 +246,13 @@ class HostilePeerTest {
         // the server closed the connection
       }
       assertBounded();
+      // whichever protection trips first on a loaded machine: the control queue cap, the
+      // write stall, or (if this sender itself stalls) the half-sent frame timeout
       awaitTrue(() -> logs.list.stream().anyMatch(e -> e.getFormattedMessage()
           .startsWith("closing connection") && (e.getFormattedMessage().contains(
-          "has not read") || e.getFormattedMessage().contains("does not read"))),
-          "a WARN line says the peer does not read");
+          "has not read") || e.getFormattedMessage().contains("does not read")
+          || e.getFormattedMessage().contains("made no progress"))),
+          "a WARN line says why the connection was closed");
       awaitTrue(() -> server.connectionCount() == 1, "only the good connection is left");
     }
     assertBounded();

@@ -129,8 +129,8 @@ public final class Connection extends ByteToMessageDecoder {
   private final KeepaliveManager keepalive;
   /** Streams with a terminal packet queued behind Message data that has no credit. */
   private final ConcurrentLinkedQueue<RpcStream> unblock = new ConcurrentLinkedQueue<>();
-  /** Streams owing their peer credit ({@link RpcStream#creditOwed()}): sent with control. */
-  private final ConcurrentLinkedQueue<RpcStream> creditDue = new ConcurrentLinkedQueue<>();
+  /** The credit this side grants (negotiated mode). */
+  private final LocalFlowControl credit;
   /** Both ends speak braid's extensions. */
   private volatile boolean negotiated;
   private final java.util.concurrent.atomic.AtomicInteger outstandingCalls =
@@ -160,6 +160,7 @@ public final class Connection extends ByteToMessageDecoder {
     this.keepalive = new KeepaliveManager(this, config.keepaliveMillis());
     this.dispatch = client ? null : new ServerDispatch(this, methods);
     this.timeouts = new ConnectionTimeouts(this, !client);
+    this.credit = new LocalFlowControl(this, scheduler);
   }
 
   // ---------------------------------------------------------- negotiation
@@ -255,84 +256,24 @@ public final class Connection extends ByteToMessageDecoder {
 
   /** Returns {@code bytes} of receive window to the peer. Any thread. */
   void returnCredit(RpcStream s, long bytes) {
-    if (!negotiated || bytes <= 0 || s.finished) {
-      return;
-    }
-    if (s.oweCredit(bytes) == 0) {
-      creditDue.add(s);
-      scheduleDrain();
-    }
-  }
-
-  /**
-   * Event loop, in the writer's turn: sends the credit {@code s} owes as a WindowUpdate.
-   * While credit is metered ({@code meter}), only enough that the peer may have at most
-   * {@link WriteScheduler#meteredOutstanding()} bytes of the stream on their way; the rest is sent as
-   * that data arrives ({@link #onMessageData}). Returns whether it wrote.
-   */
-  private boolean sendCredit(RpcStream s, boolean meter) {
-    boolean wrote = false;
-    long owed;
-    // again if a reader added credit meanwhile: it saw some owed, so it did not requeue s
-    while (!s.finished && (owed = s.creditOwed()) > 0) {
-      long give = meter
-          ? Math.min(owed, scheduler.meteredOutstanding() - (s.creditGranted - s.dataReceived))
-          : owed;
-      if (give <= 0) {
-        break;
-      }
-      s.oweCredit(-give);
-      s.creditGranted += give;
-      ctx.write(extensionPacket(Kind.WINDOW_UPDATE, s.id,
-          dev.braid.wire.Settings.windowUpdate(give)), ctx.voidPromise());
-      wrote = true;
-    }
-    return wrote;
-  }
-
-  /** A buffer holding one braid extension packet on stream {@code sid} (message id 0). */
-  private ByteBuf extensionPacket(int kind, long sid, byte[] body) {
-    ByteBuf buf = alloc().buffer(FrameHeader.MAX_SIZE + body.length);
-    FrameWriter.writeExtension(buf, kind, sid, 0, body);
-    return buf;
-  }
-
-  /**
-   * Event loop: {@code len} bytes of Message data arrived on {@code s}. Credit held back
-   * while small calls are about goes out once less than half of
-   * the metered amount is still on its way, so the peer never runs dry.
-   */
-  private void onMessageData(RpcStream s, int len) {
-    s.dataReceived += len;
-    if (s.metered && s.dataReceived - s.creditGranted > config.announcedFrameSize()) {
-      throw new ProtocolException("stream " + Long.toUnsignedString(s.id) + ": the peer sent "
-          + (s.dataReceived - s.creditGranted) + " bytes of Message data beyond the credit "
-          + "granted");
-    }
-    if (s.creditOwed() > 0
-        && s.creditGranted - s.dataReceived < scheduler.meteredOutstanding() / 2) {
-      creditDue.add(s);
-      scheduleDrain();
-    }
+    credit.returnCredit(s, bytes);
   }
 
   /** Any thread: the reader of {@code s} caught up; credit the message in assembly. */
   void creditPartial(RpcStream s) {
-    channel.eventLoop().execute(() -> {
-      if (s.partial != null && largerThanHalfWindow(s)) {
-        creditPartialNow(s);
-      }
-    });
+    credit.creditPartial(s);
   }
 
-  /** The message in assembly on {@code s} could never complete within the window alone. */
-  private boolean largerThanHalfWindow(RpcStream s) {
-    return s.partialBytes > s.recvWindow / 2;
+  /** Runs {@code task} on the event loop. Any thread. */
+  void execute(Runnable task) {
+    channel.eventLoop().execute(task);
   }
 
-  private void creditPartialNow(RpcStream s) {
-    returnCredit(s, s.withGrowth(s.partialBytes - s.partialCredited));
-    s.partialCredited = s.partialBytes;
+  /** A buffer holding one braid extension packet on stream {@code sid} (message id 0). */
+  ByteBuf extensionPacket(int kind, long sid, byte[] body) {
+    ByteBuf buf = alloc().buffer(FrameHeader.MAX_SIZE + body.length);
+    FrameWriter.writeExtension(buf, kind, sid, 0, body);
+    return buf;
   }
 
   /** Event loop: the peer granted {@code delta} more bytes on stream {@code sid}. */
@@ -673,7 +614,7 @@ public final class Connection extends ByteToMessageDecoder {
     }
   }
 
-  private void scheduleDrain() {
+  void scheduleDrain() {
     if (drainScheduled.compareAndSet(false, true)) {
       channel.eventLoop().execute(drainTask);
     }
@@ -682,7 +623,7 @@ public final class Connection extends ByteToMessageDecoder {
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
     if (channel.isWritable()) {
-      if (!writable.isEmpty() || !control.isEmpty() || !creditDue.isEmpty()) {
+      if (!writable.isEmpty() || !control.isEmpty() || !credit.isEmpty()) {
         drain();
       }
     }
@@ -707,7 +648,7 @@ public final class Connection extends ByteToMessageDecoder {
         markFinished(s);
       }
       control.clear();
-      creditDue.clear();
+      credit.clear();
       unblock.clear();
       return;
     }
@@ -730,9 +671,7 @@ public final class Connection extends ByteToMessageDecoder {
         scheduler.startDrain();
       }
       boolean meter = interleave && scheduler.meterCredit();
-      while (channel.isWritable() && (s = creditDue.poll()) != null) {
-        wrote |= sendCredit(s, meter);
-      }
+      wrote |= credit.write(ctx, meter);
       int slice = 0;
       while (!writable.isEmpty() && channel.isWritable()) {
         if (interleave && slice >= scheduler.sliceBytes()) {
@@ -1068,7 +1007,7 @@ public final class Connection extends ByteToMessageDecoder {
     }
     boolean isMessage = header.kind == Kind.MESSAGE;
     if (isMessage && negotiated) {
-      onMessageData(s, len);
+      credit.onMessageData(s, len);
     }
     if ((flags & PacketAssembly.COMPLETED) == 0) {
       if (s.partial == null) {
@@ -1086,13 +1025,7 @@ public final class Connection extends ByteToMessageDecoder {
       }
       if (isMessage) {
         s.partialBytes += len;
-        if (largerThanHalfWindow(s)
-            && s.partialBytes - s.partialCredited >= s.recvWindow / 8
-            && !s.holdPartialCredit()) {
-          // a message larger than half the window could never complete within it: credit
-          // its frames as they arrive (eighth-window batches) while the reader keeps up
-          creditPartialNow(s);
-        }
+        credit.partialArrived(s);
       }
       return;
     }
