@@ -92,11 +92,10 @@ public final class Connection extends ByteToMessageDecoder {
   private final io.netty.util.collection.LongObjectHashMap<RpcStream> streams =
       new io.netty.util.collection.LongObjectHashMap<>();
   private RpcStream lastRouted;
-  /** Client: the highest id started. */
-  private long highestStreamId;
   /** Server: admission of new streams; null on clients. */
   private final ServerDispatch dispatch;
-  private int activeClientStreams;
+  /** Client: admission of calls; null on servers. */
+  private final ClientAdmission admission;
   /**
    * loop: bytes held in incomplete packets outside flow control (every packet but a
    * Message on a flow-controlled stream, which its window bounds); capped at
@@ -105,16 +104,12 @@ public final class Connection extends ByteToMessageDecoder {
   private long heldBytes;
   /** loop: idle timeout and protections, cancelled when the connection closes. */
   private final ConnectionTimeouts timeouts;
-  /** Client: streams may run concurrently (negotiated, or forced). */
-  private boolean multiplexed;
-  private int peerMaxConcurrent = Integer.MAX_VALUE;
   private long peerStreamWindow = Long.MAX_VALUE;
   /** The peer's announced limits (negotiated mode); read from any thread. */
   private volatile int peerMaxFrame = Integer.MAX_VALUE;
   private volatile int peerMaxMessage = Integer.MAX_VALUE;
   private boolean settingsAnswered;
   private final FrameHeader writeHeader = new FrameHeader();
-  private final ArrayDeque<RpcStream> waiting = new ArrayDeque<>();
   private final ArrayDeque<RpcStream> writable = new ArrayDeque<>();
   private final List<ClientCall<?, ?>> respondedUnary = new ArrayList<>();
   private final FrameHeader header = new FrameHeader();
@@ -133,14 +128,7 @@ public final class Connection extends ByteToMessageDecoder {
   private final LocalFlowControl credit;
   /** Both ends speak braid's extensions. */
   private volatile boolean negotiated;
-  private final java.util.concurrent.atomic.AtomicInteger outstandingCalls =
-      new java.util.concurrent.atomic.AtomicInteger();
-  /** Mirrors {@link #multiplexed} for other threads. */
-  private volatile boolean multiplexedFlag;
-  private volatile boolean firstStreamDone;
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
-  private final Object startLock = new Object();
-  private long lastClientStreamId;
   private volatile Status closedStatus;
   private volatile boolean closing;
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
@@ -153,12 +141,11 @@ public final class Connection extends ByteToMessageDecoder {
     this.config = config;
     this.client = client;
     this.methods = methods;
-    this.multiplexed = client && config.multiplexing() == dev.braid.rpc.Multiplexing.FORCE;
-    this.multiplexedFlag = multiplexed;
     this.control = new ControlQueue(config.maxControlQueueBytes());
     this.readGate = new ReadGate(config.connectionBufferBytes());
     this.keepalive = new KeepaliveManager(this, config.keepaliveMillis());
     this.dispatch = client ? null : new ServerDispatch(this, methods);
+    this.admission = client ? new ClientAdmission(this) : null;
     this.timeouts = new ConnectionTimeouts(this, !client);
     this.credit = new LocalFlowControl(this, scheduler);
   }
@@ -235,14 +222,9 @@ public final class Connection extends ByteToMessageDecoder {
       if (negotiated) {
         return;
       }
-      Long max = peer.get(dev.braid.wire.Settings.MAX_CONCURRENT_STREAMS);
-      if (max != null && max > 0) {
-        peerMaxConcurrent = (int) Math.min(Integer.MAX_VALUE, max);
-      }
-      multiplexed = Long.valueOf(1).equals(peer.get(dev.braid.wire.Settings.MULTIPLEXING));
-      multiplexedFlag = multiplexed;
       negotiated = true;
-      startWaiting();
+      admission.negotiated(peer.get(dev.braid.wire.Settings.MAX_CONCURRENT_STREAMS),
+          Long.valueOf(1).equals(peer.get(dev.braid.wire.Settings.MULTIPLEXING)));
       keepalive.start();
       log.debug("connection {} negotiated braid extensions: {}", channel, peer);
       return;
@@ -385,7 +367,8 @@ public final class Connection extends ByteToMessageDecoder {
 
   /** Event loop: no stream, started or waiting. */
   boolean isIdle() {
-    return streams.isEmpty() && waiting.isEmpty() && wakeups.isEmpty();
+    return streams.isEmpty() && (admission == null || admission.noneWaiting())
+        && wakeups.isEmpty();
   }
 
   /** Event loop: the idle timeout passed: close once flushed. */
@@ -491,7 +474,7 @@ public final class Connection extends ByteToMessageDecoder {
   }
 
   private void closeIfIdle(Status status) {
-    if (closing && streams.isEmpty() && waiting.isEmpty() && wakeups.isEmpty()
+    if (closing && isIdle()
         && closedStatus == null) {
       closedStatus = status;
       // close only once everything written so far (even unflushed) is on the wire
@@ -506,15 +489,15 @@ public final class Connection extends ByteToMessageDecoder {
     }
     failed = true;
     List<RpcStream> all = new ArrayList<>(streams.values());
-    all.addAll(waiting);
+    if (admission != null) {
+      admission.clear(all);
+    }
     RpcStream s;
     while ((s = wakeups.poll()) != null) {
       all.add(s);
     }
     streams.clear();
-    waiting.clear();
     writable.clear();
-    activeClientStreams = 0;
     lastRouted = null;
     control.clear();
     keepalive.cancel();
@@ -560,26 +543,7 @@ public final class Connection extends ByteToMessageDecoder {
   <Q, R> ClientCall<Q, R> newClientCall(dev.braid.rpc.MethodDescriptor<Q, R> method,
       boolean unary, dev.braid.rpc.CallOptions options, long deadlineNanos, Q request)
       throws dev.braid.rpc.StatusException {
-    ClientCall<Q, R> call;
-    synchronized (startLock) {
-      Status closed = closedStatus;
-      if (closed != null) {
-        throw closed.asException();
-      }
-      if (closing) {
-        throw Status.of(Code.UNAVAILABLE, "connection is closing").asException();
-      }
-      call = new ClientCall<>(this, ++lastClientStreamId, method, unary);
-      ByteBuf buf = call.encodeStart(options, deadlineNanos, unary, request);
-      outstandingCalls.incrementAndGet();
-      try {
-        call.queue(buf, call.openingMessageBytes, unary, false, null);
-      } catch (dev.braid.rpc.StatusException | RuntimeException e) {
-        outstandingCalls.decrementAndGet();
-        throw e;
-      }
-    }
-    return call;
+    return admission.newCall(method, unary, options, deadlineNanos, request);
   }
 
   /** Event loop: a unary response arrived; send Close unless the CloseSend follows. */
@@ -771,15 +735,7 @@ public final class Connection extends ByteToMessageDecoder {
     if (!s.registered) {
       // a new client call
       s.registered = true;
-      if (s.isTerminated() && !s.started) {
-        dropUnstarted(s);
-        return;
-      }
-      if (!waiting.isEmpty() || !canStartClientStream()) {
-        waiting.add(s);
-        return;
-      }
-      startCall(s);
+      admission.admit(s);
       return;
     }
     if (s.started && !s.windowBlocked) {
@@ -787,50 +743,20 @@ public final class Connection extends ByteToMessageDecoder {
     }
   }
 
-  private boolean canStartClientStream() {
-    return multiplexed ? activeClientStreams < peerMaxConcurrent : activeClientStreams == 0;
-  }
-
-  private void startCall(RpcStream s) {
-    s.started = true;
-    s.sendWindow = negotiated ? peerStreamWindow : Long.MAX_VALUE;
-    s.metered = negotiated;
-    activeClientStreams++;
-    streams.put(s.id, s);
-    highestStreamId = s.id;
+  /** Event loop: {@code s} may write. */
+  void addWritable(RpcStream s) {
     writable.add(s);
   }
 
-  /** Starts waiting client calls while the mode and the peer's limit allow. */
-  private void startWaiting() {
-    boolean started = false;
-    RpcStream next;
-    while (canStartClientStream() && (next = waiting.poll()) != null) {
-      if (next.isTerminated()) {
-        dropUnstarted(next);
-        continue;
-      }
-      startCall(next);
-      started = true;
-    }
-    if (started && !draining) {
+  /** Event loop: streams were made writable outside a drain. */
+  void wroteMore() {
+    if (!draining) {
       scheduleDrain();
     }
   }
 
-  private void dropUnstarted(RpcStream s) {
-    ByteBuf b;
-    while ((b = s.pollOutbound()) != null) {
-      b.release();
-    }
-    markFinished(s);
-    if (s.deadlineTimer != null) {
-      s.deadlineTimer.cancel(false);
-    }
-  }
-
   /** Event loop: {@code s} is done for good; client calls stop counting as outstanding. */
-  private void markFinished(RpcStream s) {
+  void markFinished(RpcStream s) {
     if (!s.finished) {
       s.finished = true;
       if (s instanceof ServerCall<?, ?> c && c.holdsStreamLimit) {
@@ -838,10 +764,7 @@ public final class Connection extends ByteToMessageDecoder {
         config.streamLimit().release();
       }
       if (s instanceof ClientCall<?, ?>) {
-        outstandingCalls.decrementAndGet();
-        if (s.id == 1) {
-          firstStreamDone = true;
-        }
+        admission.finished(s);
       }
     }
   }
@@ -851,7 +774,7 @@ public final class Connection extends ByteToMessageDecoder {
    * connection.
    */
   public int outstandingCalls() {
-    return outstandingCalls.get();
+    return client ? admission.outstandingCalls() : 0;
   }
 
   /**
@@ -860,12 +783,12 @@ public final class Connection extends ByteToMessageDecoder {
    */
   public boolean mayStillNegotiate() {
     return client && config.multiplexing() == dev.braid.rpc.Multiplexing.NEGOTIATE
-        && !negotiated && !firstStreamDone;
+        && !negotiated && !admission.firstStreamDone();
   }
 
   /** Whether concurrent calls run at once on this connection (negotiated or forced). */
   public boolean runsConcurrently() {
-    return multiplexedFlag;
+    return client && admission.runsConcurrently();
   }
 
   /** Event loop: removes {@code s} from the registry once it has finished. */
@@ -887,8 +810,7 @@ public final class Connection extends ByteToMessageDecoder {
     }
     readGate.streamGone(s);
     if (client) {
-      activeClientStreams--;
-      startWaiting();
+      admission.streamDone();
     } else {
       dispatch.finished(s);
     }
@@ -1057,7 +979,8 @@ public final class Connection extends ByteToMessageDecoder {
     if (sid == 0) {
       throw new ProtocolException("id monotonicity violation: stream id 0");
     }
-    if (client ? Long.compareUnsigned(sid, highestStreamId) <= 0 : !dispatch.isNew(sid)) {
+    if (client ? Long.compareUnsigned(sid, admission.highestStarted()) <= 0
+        : !dispatch.isNew(sid)) {
       return null; // a late frame for a finished stream
     }
     if (client) {

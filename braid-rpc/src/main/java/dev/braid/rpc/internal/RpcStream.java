@@ -7,7 +7,6 @@ import dev.braid.wire.Kind;
 import dev.braid.wire.PacketAssembly;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
@@ -61,10 +60,8 @@ abstract class RpcStream {
   Status sendStatus;
   /** The packets queued for the writer. */
   private final OutboundQueue out = new OutboundQueue();
-  private ArrayDeque<ByteBuf> inbound;
-  /** Per queued message: the window credit to return when it is read. */
-  private ArrayDeque<Integer> inboundCredit;
-  private int inboundBytes;
+  /** The messages received and not read yet. */
+  private final InboundQueue in = new InboundQueue();
   private int pendingCredit;
   /**
    * The connection held back early credit for a large message in assembly because unread
@@ -73,7 +70,6 @@ abstract class RpcStream {
   private boolean partialCreditHeld;
   /** Non-null once nothing more will be received: EOF_STATUS for a clean end. */
   private Status recvStatus;
-  private boolean dropInbound;
   private Runnable onReady;
   private boolean blockedOnReady;
 
@@ -466,19 +462,13 @@ abstract class RpcStream {
   void handleMessage(ByteBuf data) {
     boolean pause = false;
     synchronized (this) {
-      if (recvStatus != null || dropInbound) {
+      if (recvStatus != null || in.dropped()) {
         data.release();
         return;
       }
-      if (inbound == null) {
-        inbound = new ArrayDeque<>(4);
-        inboundCredit = new ArrayDeque<>(4);
-      }
-      inbound.add(data);
-      inboundCredit.add(arrivingCredit);
+      in.add(data, arrivingCredit);
       starvedBytes = readerWaiting ? starvedBytes + data.readableBytes() : 0;
-      inboundBytes += data.readableBytes();
-      if (!conn.flowControlled() && inboundBytes > conn.config.streamBufferBytes()
+      if (!conn.flowControlled() && in.bytes() > conn.config.streamBufferBytes()
           && !overCap) {
         overCap = true;
         pause = true;
@@ -499,7 +489,7 @@ abstract class RpcStream {
    */
   final boolean holdPartialCredit() {
     synchronized (this) {
-      if (inbound == null || inbound.isEmpty()) {
+      if (in.isEmpty()) {
         return false;
       }
       partialCreditHeld = true;
@@ -585,15 +575,9 @@ abstract class RpcStream {
   }
 
   private void releaseInbound() {
-    dropInbound = true;
-    if (inbound != null) {
-      ByteBuf b;
-      while ((b = inbound.poll()) != null) {
-        conn.unread(-b.readableBytes());
-        b.release();
-      }
-      inboundCredit.clear();
-      inboundBytes = 0;
+    long released = in.drop();
+    if (released > 0) {
+      conn.unread(-released);
     }
   }
 
@@ -609,7 +593,7 @@ abstract class RpcStream {
     ByteBuf b;
     synchronized (this) {
       boolean interrupted = false;
-      while ((inbound == null || inbound.isEmpty()) && recvStatus == null) {
+      while (in.isEmpty() && recvStatus == null) {
         readerWaiting = true;
         interrupted |= awaitChange();
       }
@@ -617,24 +601,23 @@ abstract class RpcStream {
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
-      b = inbound == null ? null : inbound.poll();
+      b = in.poll();
       if (b == null) {
         if (recvStatus == EOF_STATUS) {
           return null;
         }
         throw recvStatus.asException();
       }
-      inboundBytes -= b.readableBytes();
-      pendingCredit += inboundCredit.poll();
+      pendingCredit += in.lastCredit();
       if (pendingCredit >= recvWindow / 4) {
         credit = (int) creditLocked(pendingCredit);
         pendingCredit = 0;
       }
-      if (overCap && inboundBytes <= conn.config.streamBufferBytes() / 2) {
+      if (overCap && in.bytes() <= conn.config.streamBufferBytes() / 2) {
         overCap = false;
         resume = true;
       }
-      if (partialCreditHeld && inbound.isEmpty()) {
+      if (partialCreditHeld && in.isEmpty()) {
         partialCreditHeld = false;
         partial = true;
       }
