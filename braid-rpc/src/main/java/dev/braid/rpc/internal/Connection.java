@@ -109,30 +109,24 @@ public final class Connection extends ByteToMessageDecoder {
   private volatile int peerMaxFrame = Integer.MAX_VALUE;
   private volatile int peerMaxMessage = Integer.MAX_VALUE;
   private boolean settingsAnswered;
-  private final FrameHeader writeHeader = new FrameHeader();
-  private final ArrayDeque<RpcStream> writable = new ArrayDeque<>();
   private final List<ClientCall<?, ?>> respondedUnary = new ArrayList<>();
   private final FrameHeader header = new FrameHeader();
-  private boolean draining;
   private boolean failed;
 
   // ---- any thread ----
-  private final ConcurrentLinkedQueue<RpcStream> wakeups = new ConcurrentLinkedQueue<>();
   /** loop: connection-level control packets (Settings, Ping, refusals): written first. */
   private final ControlQueue control;
   private final ReadGate readGate;
   private final KeepaliveManager keepalive;
-  /** Streams with a terminal packet queued behind Message data that has no credit. */
-  private final ConcurrentLinkedQueue<RpcStream> unblock = new ConcurrentLinkedQueue<>();
   /** The credit this side grants (negotiated mode). */
   private final LocalFlowControl credit;
   /** Both ends speak braid's extensions. */
   private volatile boolean negotiated;
-  private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private volatile Status closedStatus;
   private volatile boolean closing;
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
-  private final Runnable drainTask = guarded(this::drain);
+  /** The one writer. */
+  private final ConnectionWriter writer;
   /** The write policy once negotiated (interleaving, slices, credit metering). */
   private final WriteScheduler scheduler = new SmallCallWriteScheduler(this::now);
 
@@ -148,6 +142,7 @@ public final class Connection extends ByteToMessageDecoder {
     this.admission = client ? new ClientAdmission(this) : null;
     this.timeouts = new ConnectionTimeouts(this, !client);
     this.credit = new LocalFlowControl(this, scheduler);
+    this.writer = new ConnectionWriter(this, control, credit, scheduler);
   }
 
   // ---------------------------------------------------------- negotiation
@@ -268,11 +263,7 @@ public final class Connection extends ByteToMessageDecoder {
       s.sendWindow = s.sendWindow > Long.MAX_VALUE - delta ? Long.MAX_VALUE - 1
           : s.sendWindow + delta;
     }
-    if (s.windowBlocked) {
-      s.windowBlocked = false;
-      writable.add(s);
-      scheduleDrain();
-    }
+    writer.windowOpened(s);
   }
 
   /**
@@ -318,7 +309,7 @@ public final class Connection extends ByteToMessageDecoder {
   }
 
   /** Runs {@code task} on the loop; an exception it throws is handled as the engine's. */
-  private Runnable guarded(Runnable task) {
+  Runnable guarded(Runnable task) {
     return () -> {
       try {
         task.run();
@@ -357,6 +348,7 @@ public final class Connection extends ByteToMessageDecoder {
     this.ctx = ctx;
     this.channel = ctx.channel();
     readGate.attach(channel);
+    writer.attach(ctx);
     timeouts.start(now());
   }
 
@@ -368,7 +360,7 @@ public final class Connection extends ByteToMessageDecoder {
   /** Event loop: no stream, started or waiting. */
   boolean isIdle() {
     return streams.isEmpty() && (admission == null || admission.noneWaiting())
-        && wakeups.isEmpty();
+        && writer.noWakeups();
   }
 
   /** Event loop: the idle timeout passed: close once flushed. */
@@ -492,12 +484,8 @@ public final class Connection extends ByteToMessageDecoder {
     if (admission != null) {
       admission.clear(all);
     }
-    RpcStream s;
-    while ((s = wakeups.poll()) != null) {
-      all.add(s);
-    }
+    writer.clear(all);
     streams.clear();
-    writable.clear();
     lastRouted = null;
     control.clear();
     keepalive.cancel();
@@ -572,24 +560,17 @@ public final class Connection extends ByteToMessageDecoder {
 
   /** Schedules {@code s} for writing. Any thread. */
   void wakeup(RpcStream s) {
-    if (s.schedule()) {
-      wakeups.add(s);
-      scheduleDrain();
-    }
+    writer.wakeup(s);
   }
 
   void scheduleDrain() {
-    if (drainScheduled.compareAndSet(false, true)) {
-      channel.eventLoop().execute(drainTask);
-    }
+    writer.scheduleDrain();
   }
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
     if (channel.isWritable()) {
-      if (!writable.isEmpty() || !control.isEmpty() || !credit.isEmpty()) {
-        drain();
-      }
+      writer.writableAgain();
     }
     timeouts.writability(channel.isWritable(), now());
     super.channelWritabilityChanged(ctx);
@@ -597,162 +578,22 @@ public final class Connection extends ByteToMessageDecoder {
 
   /** {@code s} queued a terminal packet: it must not wait behind data without credit. */
   void unblockTerminal(RpcStream s) {
-    if (negotiated && !(channel.eventLoop().inEventLoop() && !s.windowBlocked)) {
-      unblock.add(s);
-      scheduleDrain();
-    }
-  }
-
-  private void drain() {
-    drainScheduled.set(false);
-    if (failed) {
-      RpcStream s;
-      while ((s = wakeups.poll()) != null) {
-        s.terminate(closedStatus, closedStatus, true);
-        markFinished(s);
-      }
-      control.clear();
-      credit.clear();
-      unblock.clear();
-      return;
-    }
-    draining = true;
-    try {
-      RpcStream s;
-      while ((s = wakeups.poll()) != null) {
-        onWakeup(s);
-      }
-      while ((s = unblock.poll()) != null) {
-        // a terminal packet never waits for credit: the stream goes back in line
-        if (s.windowBlocked && !s.finished) {
-          s.windowBlocked = false;
-          writable.add(s);
-        }
-      }
-      boolean wrote = control.write(ctx);
-      boolean interleave = negotiated;
-      if (interleave) {
-        scheduler.startDrain();
-      }
-      boolean meter = interleave && scheduler.meterCredit();
-      wrote |= credit.write(ctx, meter);
-      int slice = 0;
-      while (!writable.isEmpty() && channel.isWritable()) {
-        if (interleave && slice >= scheduler.sliceBytes()) {
-          // a bounded slice per event-loop turn, flushed; the socket is read (requests,
-          // credit) before the next, so a new packet never queues behind much data
-          drainScheduled.set(true);
-          channel.eventLoop().schedule(drainTask, 0, TimeUnit.NANOSECONDS);
-          break;
-        }
-        s = writable.poll();
-        if (interleave) {
-          int n = writeFrames(s);
-          slice += n;
-          wrote |= n > 0;
-          continue;
-        }
-        ByteBuf b;
-        while ((b = s.pollOutbound()) != null) {
-          if (dropUnsent(s, b)) {
-            continue;
-          }
-          ctx.write(b, ctx.voidPromise());
-          wrote = true;
-          if (!channel.isWritable()) {
-            break;
-          }
-        }
-        afterTurn(s);
-      }
-      if (wrote) {
-        ctx.flush();
-      }
-    } finally {
-      draining = false;
-    }
-  }
-
-  /**
-   * Negotiated mode: {@code s}'s turn, as long as the scheduler says, then {@code s} goes to
-   * the back of the line. Returns the bytes written.
-   */
-  private int writeFrames(RpcStream s) {
-    ByteBuf f = s.pollFrames(writeHeader, scheduler.turnBytes(frameBytes()));
-    if (f == null) {
-      if (s.hasOutbound()) {
-        s.windowBlocked = true; // a WindowUpdate puts it back in line
-      } else {
-        afterTurn(s);
-      }
-      return 0;
-    }
-    if (dropUnsent(s, f)) {
-      afterTurn(s);
-      return 0;
-    }
-    int n = f.readableBytes();
-    boolean more = s.hasOutbound();
-    scheduler.writing(f, more);
-    ctx.write(f, ctx.voidPromise());
-    if (more) {
-      writable.add(s);
-    } else {
-      afterTurn(s);
-    }
-    return n;
-  }
-
-  /** A client call cancelled before its Invoke went out sends nothing at all. */
-  private boolean dropUnsent(RpcStream s, ByteBuf b) {
-    if (client && !s.wroteAny && s.isTerminated()) {
-      b.release();
-      return true;
-    }
-    s.wroteAny = true;
-    return false;
-  }
-
-  /** After a stream's turn: requeue it if it has more to write, else maybe finish it. */
-  private void afterTurn(RpcStream s) {
-    if (s.hasOutbound()) {
-      writable.add(s);
-      return;
-    }
-    s.unschedule();
-    if (s.hasOutbound() && s.schedule()) {
-      writable.add(s);
-    } else {
-      maybeFinish(s);
-    }
-  }
-
-  private void onWakeup(RpcStream s) {
-    if (s.finished) {
-      s.terminate(Status.of(Code.CANCELLED, "stream finished"), RpcStream.EOF_STATUS, true);
-      return;
-    }
-    if (!s.registered) {
-      // a new client call
-      s.registered = true;
-      admission.admit(s);
-      return;
-    }
-    if (s.started && !s.windowBlocked) {
-      writable.add(s);
-    }
+    writer.unblockTerminal(s);
   }
 
   /** Event loop: {@code s} may write. */
   void addWritable(RpcStream s) {
-    writable.add(s);
+    writer.addWritable(s);
   }
 
   /** Event loop: streams were made writable outside a drain. */
   void wroteMore() {
-    if (!draining) {
-      scheduleDrain();
-    }
+    writer.wroteMore();
+  }
+
+  /** Event loop: a new client call reached the loop. */
+  void admit(RpcStream s) {
+    admission.admit(s);
   }
 
   /** Event loop: {@code s} is done for good; client calls stop counting as outstanding. */
