@@ -104,11 +104,6 @@ public final class Connection extends ByteToMessageDecoder {
   private long heldBytes;
   /** loop: idle timeout and protections, cancelled when the connection closes. */
   private final ConnectionTimeouts timeouts;
-  private long peerStreamWindow = Long.MAX_VALUE;
-  /** The peer's announced limits (negotiated mode); read from any thread. */
-  private volatile int peerMaxFrame = Integer.MAX_VALUE;
-  private volatile int peerMaxMessage = Integer.MAX_VALUE;
-  private boolean settingsAnswered;
   private final List<ClientCall<?, ?>> respondedUnary = new ArrayList<>();
   private final FrameHeader header = new FrameHeader();
   private boolean failed;
@@ -120,8 +115,8 @@ public final class Connection extends ByteToMessageDecoder {
   private final KeepaliveManager keepalive;
   /** The credit this side grants (negotiated mode). */
   private final LocalFlowControl credit;
-  /** Both ends speak braid's extensions. */
-  private volatile boolean negotiated;
+  /** Settings, negotiated or not, and the limits that follow. */
+  private final Negotiation negotiation;
   private volatile Status closedStatus;
   private volatile boolean closing;
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
@@ -138,6 +133,7 @@ public final class Connection extends ByteToMessageDecoder {
     this.control = new ControlQueue(config.maxControlQueueBytes());
     this.readGate = new ReadGate(config.connectionBufferBytes());
     this.keepalive = new KeepaliveManager(this, config.keepaliveMillis());
+    this.negotiation = new Negotiation(this, client);
     this.dispatch = client ? null : new ServerDispatch(this, methods);
     this.admission = client ? new ClientAdmission(this) : null;
     this.timeouts = new ConnectionTimeouts(this, !client);
@@ -149,18 +145,17 @@ public final class Connection extends ByteToMessageDecoder {
 
   /** Whether braid's extensions (flow control, interleaving, pings) are in use. */
   boolean flowControlled() {
-    return negotiated;
+    return negotiation.negotiated();
   }
 
   /** Whether the negotiation with the peer completed. Any thread. */
   public boolean isNegotiated() {
-    return negotiated;
+    return negotiation.negotiated();
   }
 
   /** The frame size to split outgoing messages at. */
   int splitSize() {
-    return negotiated ? Math.min(Math.min(config.muxSplitSize(), config.splitSize()),
-        peerMaxFrame) : config.splitSize();
+    return negotiation.splitSize();
   }
 
   /** The most bytes one frame this side sends takes, header included. */
@@ -170,64 +165,27 @@ public final class Connection extends ByteToMessageDecoder {
 
   /** The largest message this side may send: its own limit and, once known, the peer's. */
   int maxSendMessageSize() {
-    return Math.min(config.maxMessageSize(), peerMaxMessage);
+    return negotiation.maxSendMessageSize();
   }
 
   /** Whether the client's call with stream id {@code id} carries the announcement. */
   boolean announces(long id) {
-    return client && id == 1 && config.multiplexing() == dev.braid.rpc.Multiplexing.NEGOTIATE;
+    return negotiation.announces(id);
   }
 
   /** This side's Settings body. */
   byte[] settingsBody() {
-    Map<Integer, Long> v = new java.util.TreeMap<>();
-    v.put(dev.braid.wire.Settings.VERSION, 1L);
-    v.put(dev.braid.wire.Settings.MULTIPLEXING, 1L);
-    v.put(dev.braid.wire.Settings.STREAM_WINDOW, (long) config.streamWindow());
-    v.put(dev.braid.wire.Settings.CONNECTION_WINDOW, (long) config.connectionBufferBytes());
-    v.put(dev.braid.wire.Settings.MAX_FRAME_SIZE, (long) config.announcedFrameSize());
-    v.put(dev.braid.wire.Settings.MAX_MESSAGE_SIZE, (long) config.maxMessageSize());
-    if (!client) {
-      v.put(dev.braid.wire.Settings.MAX_CONCURRENT_STREAMS,
-          (long) config.maxConcurrentStreams());
-    }
-    if (config.keepaliveMillis() > 0) {
-      v.put(dev.braid.wire.Settings.KEEPALIVE_MS, config.keepaliveMillis());
-    }
-    return dev.braid.wire.Settings.encode(v);
+    return negotiation.settingsBody();
   }
 
   /** Event loop: a Settings packet arrived on stream {@code sid}. */
   private void onSettings(long sid, ByteBuf body) {
-    Map<Integer, Long> peer = PeerSettings.validate(
-        dev.braid.wire.Settings.decode(body.nioBuffer()));
-    Long window = peer.get(dev.braid.wire.Settings.STREAM_WINDOW);
-    if (window != null && window > 0) {
-      peerStreamWindow = window;
-    }
-    Long frame = peer.get(dev.braid.wire.Settings.MAX_FRAME_SIZE);
-    if (frame != null && frame > 0) {
-      peerMaxFrame = (int) Math.min(Integer.MAX_VALUE, frame);
-    }
-    Long message = peer.get(dev.braid.wire.Settings.MAX_MESSAGE_SIZE);
-    if (message != null && message > 0) {
-      peerMaxMessage = (int) Math.min(Integer.MAX_VALUE, message);
-    }
-    if (client) {
-      if (negotiated) {
-        return;
-      }
-      negotiated = true;
+    Map<Integer, Long> peer = negotiation.onSettings(sid, body,
+        !client && sid != 0 && !dispatch.isNew(sid));
+    if (peer != null) {
       admission.negotiated(peer.get(dev.braid.wire.Settings.MAX_CONCURRENT_STREAMS),
           Long.valueOf(1).equals(peer.get(dev.braid.wire.Settings.MULTIPLEXING)));
       keepalive.start();
-      log.debug("connection {} negotiated braid extensions: {}", channel, peer);
-      return;
-    }
-    if (!settingsAnswered && sid != 0 && !dispatch.isNew(sid)) {
-      settingsAnswered = true;
-      negotiated = true;
-      enqueueControl(extensionPacket(Kind.SETTINGS, sid, settingsBody()));
     }
   }
 
@@ -624,7 +582,7 @@ public final class Connection extends ByteToMessageDecoder {
    */
   public boolean mayStillNegotiate() {
     return client && config.multiplexing() == dev.braid.rpc.Multiplexing.NEGOTIATE
-        && !negotiated && !admission.firstStreamDone();
+        && !flowControlled() && !admission.firstStreamDone();
   }
 
   /** Whether concurrent calls run at once on this connection (negotiated or forced). */
@@ -722,7 +680,7 @@ public final class Connection extends ByteToMessageDecoder {
       switch (header.kind) {
         case Kind.SETTINGS -> onSettings(sid, body);
         case Kind.WINDOW_UPDATE -> {
-          if (negotiated) {
+          if (flowControlled()) {
             onWindowUpdate(sid, dev.braid.wire.Settings.decodeWindowUpdate(body.nioBuffer()));
           }
         }
@@ -732,7 +690,7 @@ public final class Connection extends ByteToMessageDecoder {
           }
         }
         default -> {
-          if (negotiated) {
+          if (flowControlled()) {
             keepalive.onPing(body);
           }
         }
@@ -769,7 +727,7 @@ public final class Connection extends ByteToMessageDecoder {
       s.partialCredited = 0;
     }
     boolean isMessage = header.kind == Kind.MESSAGE;
-    if (isMessage && negotiated) {
+    if (isMessage && flowControlled()) {
       credit.onMessageData(s, len);
     }
     if ((flags & PacketAssembly.COMPLETED) == 0) {
@@ -863,7 +821,7 @@ public final class Connection extends ByteToMessageDecoder {
 
   /** Event loop: the send window a stream starts with. */
   long initialSendWindow() {
-    return negotiated ? peerStreamWindow : Long.MAX_VALUE;
+    return negotiation.initialSendWindow();
   }
 
   void releasePartial(RpcStream s) {
