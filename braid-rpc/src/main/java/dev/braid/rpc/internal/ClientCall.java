@@ -3,7 +3,6 @@ package dev.braid.rpc.internal;
 import dev.braid.rpc.CallOptions;
 import dev.braid.rpc.ClientStream;
 import dev.braid.rpc.Code;
-import dev.braid.rpc.Encoding;
 import dev.braid.rpc.Metadata;
 import dev.braid.rpc.MethodDescriptor;
 import dev.braid.rpc.Status;

@@ -1,35 +1,24 @@
 package dev.braid.rpc.internal;
 
 import dev.braid.rpc.Code;
-import dev.braid.rpc.Metadata;
 import dev.braid.rpc.ServiceDefinition;
 import dev.braid.rpc.Status;
-import dev.braid.wire.ErrorBody;
 import dev.braid.wire.FrameHeader;
-import dev.braid.wire.InvokeMetadata;
 import dev.braid.wire.Kind;
 import dev.braid.wire.PacketAssembly;
 import dev.braid.wire.ProtocolException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,14 +58,26 @@ import org.slf4j.LoggerFactory;
  * interleaved streams from any client; see docs/wire-protocol.md.
  *
  * <h2>Errors</h2>
- * A protocol violation closes this connection and fails every stream on it with
- * {@link Code#INTERNAL}; a broken socket fails them with {@link Code#UNAVAILABLE}. A bad
- * call (unknown method, handler failure) ends only that stream.
+ * A protocol violation, or a peer exceeding what it may make this side hold, closes this
+ * connection with one WARN line and fails every stream on it with {@link Code#INTERNAL}; a
+ * broken socket fails them with {@link Code#UNAVAILABLE}; any other failure on the event
+ * loop is a bug and fails them with INTERNAL (an {@link Error} also goes to the fatal error
+ * handler). A bad call (unknown method, handler failure) ends only that stream.
+ *
+ * <h2>Parts</h2>
+ * This class parses frames and routes them, and owns the lifecycle; each other concern is
+ * a class of its own: {@link Negotiation} and {@link PeerSettings} (Settings),
+ * {@link ServerDispatch} with {@link StreamIds} (new server streams, refusals, Deadline),
+ * {@link ClientAdmission} (client ids and turns), {@link PacketHandler} (what a complete
+ * packet does), {@link LocalFlowControl} (credit granted), {@link ConnectionWriter} with
+ * its {@link WriteScheduler} and {@link ControlQueue} (writing), {@link ReadGate} (socket
+ * read pausing), {@link KeepaliveManager} and {@link ConnectionTimeouts} (periodic tasks,
+ * cancelled on close).
  *
  * <h2>Threading</h2>
  * Everything not documented otherwise runs on the channel's event loop. {@link #wakeup},
- * {@link #startClientCall}, {@link #pauseReading}, {@link #resumeReading} and
- * {@link #close} are safe from any thread.
+ * {@link #newClientCall}, {@link #pauseReading}, {@link #resumeReading},
+ * {@link #returnCredit} and {@link #close} are safe from any thread.
  */
 public final class Connection extends ByteToMessageDecoder {
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
@@ -117,6 +118,8 @@ public final class Connection extends ByteToMessageDecoder {
   private final LocalFlowControl credit;
   /** Settings, negotiated or not, and the limits that follow. */
   private final Negotiation negotiation;
+  /** What each complete packet does. */
+  private final PacketHandler packets;
   private volatile Status closedStatus;
   private volatile boolean closing;
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
@@ -134,6 +137,7 @@ public final class Connection extends ByteToMessageDecoder {
     this.readGate = new ReadGate(config.connectionBufferBytes());
     this.keepalive = new KeepaliveManager(this, config.keepaliveMillis());
     this.negotiation = new Negotiation(this, client);
+    this.packets = new PacketHandler(this, client);
     this.dispatch = client ? null : new ServerDispatch(this, methods);
     this.admission = client ? new ClientAdmission(this) : null;
     this.timeouts = new ConnectionTimeouts(this, !client);
@@ -770,7 +774,7 @@ public final class Connection extends ByteToMessageDecoder {
     } else {
       data = in.readRetainedSlice(len);
     }
-    onPacket(s, s.assembly.kind(), s.assembly.control(), data);
+    packets.onPacket(s, s.assembly.kind(), s.assembly.control(), data);
   }
 
   /** A frame for a stream not in the registry: a new server stream, a late one, or junk. */
@@ -837,87 +841,19 @@ public final class Connection extends ByteToMessageDecoder {
     }
   }
 
-  private void onPacket(RpcStream s, int kind, boolean control, ByteBuf data) {
-    switch (kind) {
-      case Kind.MESSAGE -> {
-        if (s instanceof PendingServerStream) {
-          data.release();
-          throw new ProtocolException("Message before Invoke on stream "
-              + Long.toUnsignedString(s.id));
-        }
-        s.handleMessage(data);
-      }
-      case Kind.INVOKE -> {
-        String name = data.toString(StandardCharsets.UTF_8);
-        data.release();
-        if (!(s instanceof PendingServerStream p)) {
-          throw new ProtocolException("invoke on existing stream "
-              + Long.toUnsignedString(s.id));
-        }
-        dispatch.invoked(p, name);
-      }
-      case Kind.INVOKE_METADATA -> {
-        try {
-          if (!(s instanceof PendingServerStream p)) {
-            throw new ProtocolException("InvokeMetadata on existing stream "
-                + Long.toUnsignedString(s.id));
-          }
-          if (data.readableBytes() > config.maxMetadataSize()) {
-            p.refused = Status.of(Code.RESOURCE_EXHAUSTED, "metadata of "
-                + data.readableBytes() + " bytes exceeds the limit of "
-                + config.maxMetadataSize());
-          } else {
-            p.metadata = Metadata.of(InvokeMetadata.decode(data.nioBuffer()));
-            // held until the Invoke: counted against the connection's buffer
-            p.metadataHeld = data.readableBytes();
-            heldBytes += p.metadataHeld;
-            if (heldBytes > config.connectionBufferBytes()) {
-              throw new ProtocolException("the peer holds more than "
-                  + config.connectionBufferBytes() + " bytes in pending streams");
-            }
-          }
-        } finally {
-          data.release();
-        }
-      }
-      case Kind.ERROR -> {
-        byte[] body = ByteBufUtil.getBytes(data);
-        data.release();
-        ErrorBody err = ErrorBody.decode(body);
-        if (s instanceof ClientCall<?, ?> c) {
-          c.handleError(err);
-        } else if (s instanceof ServerCall<?, ?> c) {
-          c.handleError(err);
-        } else {
-          s.terminate(Status.of(err.code(), err.message()), RpcStream.EOF_STATUS, true);
-        }
-        maybeFinish(s);
-      }
-      case Kind.CANCEL -> {
-        data.release();
-        Status st = Status.of(Code.CANCELLED, client ? "cancelled by the server"
-            : "cancelled by the client");
-        s.terminate(st, st, true);
-        maybeFinish(s);
-      }
-      case Kind.CLOSE -> {
-        data.release();
-        s.terminate(Status.of(Code.CANCELLED, "closed: remote closed the stream"),
-            RpcStream.EOF_STATUS, false);
-        maybeFinish(s);
-      }
-      case Kind.CLOSE_SEND -> {
-        data.release();
-        s.handlePeerCloseSend();
-        maybeFinish(s);
-      }
-      default -> {
-        data.release();
-        if (!control) {
-          throw new ProtocolException("unknown packet kind: " + Kind.name(kind));
-        }
-        // unknown control packets are ignored, for forward compatibility
-      }
+  /** Event loop: metadata of pending stream {@code p} is held until its Invoke. */
+  void holdMetadata(PendingServerStream p, int bytes) {
+    p.metadataHeld = bytes;
+    heldBytes += bytes;
+    if (heldBytes > config.connectionBufferBytes()) {
+      throw new ProtocolException("the peer holds more than "
+          + config.connectionBufferBytes() + " bytes in pending streams");
     }
   }
+
+  /** Event loop: the Invoke of pending stream {@code p} completed. */
+  void invoked(PendingServerStream p, String name) {
+    dispatch.invoked(p, name);
+  }
+
 }
