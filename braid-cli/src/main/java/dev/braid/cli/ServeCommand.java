@@ -65,10 +65,22 @@ final class ServeCommand implements Callable<Integer> {
     }, "braid-serve-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
 
+    // an Error on an engine thread stops the server: then exit non-zero at once
+    server.onTermination().whenComplete((v, failure) -> {
+      if (failure != null) {
+        closed.countDown();
+      }
+    });
     out.println("listening on " + CliValues.format(server.address()));
     out.flush();
     try {
       closed.await();
+      if (server.onTermination().isCompletedExceptionally()) {
+        err.println("braid serve: stopped by a fatal error: "
+            + CliValues.rootMessage(server.onTermination().handle((v, t) -> t).join()));
+        err.flush();
+        return 1;
+      }
     } catch (InterruptedException e) {
       try {
         Runtime.getRuntime().removeShutdownHook(hook);

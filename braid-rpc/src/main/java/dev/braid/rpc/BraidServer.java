@@ -55,6 +55,10 @@ public final class BraidServer implements AutoCloseable {
   private final Duration gracePeriod;
   private final int socketSendBuffer;
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+  private final int maxConnections;
+  private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+  private final java.util.concurrent.atomic.AtomicBoolean fatal =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private volatile Channel serverChannel;
   private volatile boolean closed;
 
@@ -70,11 +74,46 @@ public final class BraidServer implements AutoCloseable {
     this.ownedExecutor = owned;
     this.gracePeriod = b.gracePeriod;
     this.socketSendBuffer = b.socketSendBuffer;
-    this.config = new ConnectionConfig(b.maxMessageSize, b.effectiveSplitSize(),
-        ClientConnection.MUX_SPLIT, b.streamBufferBytes, b.streamWindow,
-        b.effectiveMaxStreamWindow(), b.connectionBufferBytes, b.maxConcurrentStreams,
-        b.maxMetadataSize, b.onReadyThreshold, Multiplexing.OFF, 0, b.idleTimeout.toMillis(),
-        executor, executor);
+    this.maxConnections = b.maxConnections;
+    this.config = b.transport()
+        .maxConcurrentStreams(b.maxConcurrentStreams)
+        .maxMetadataSize(b.maxMetadataSize)
+        .multiplexing(Multiplexing.OFF)
+        .firstInvokeTimeoutMillis(b.firstInvokeTimeout.toMillis())
+        .streamLimit(new dev.braid.rpc.internal.StreamLimit(b.maxServerStreams))
+        .fatalErrorHandler(this::fatalError)
+        .executor(executor)
+        .build();
+  }
+
+  /**
+   * An {@link Error} (an OutOfMemoryError, say) was thrown on an engine thread: the engine
+   * can no longer be trusted, so the server fails loudly and stops rather than keep a
+   * listening socket that answers nothing. {@link #onTermination()} completes with it.
+   */
+  private void fatalError(Throwable error) {
+    if (!fatal.compareAndSet(false, true)) {
+      return;
+    }
+    log.error("fatal error on an engine thread; the server stops", error);
+    Thread stopper = new Thread(() -> {
+      try {
+        closeNow();
+      } finally {
+        terminated.completeExceptionally(error);
+      }
+    }, "braid-server-fatal-stop");
+    stopper.setDaemon(true);
+    stopper.start();
+  }
+
+  /**
+   * Completes when the server has stopped: normally after {@link #close()} or
+   * {@link #closeNow()}, exceptionally with the {@link Error} that stopped it after a fatal
+   * error on an engine thread.
+   */
+  public CompletableFuture<Void> onTermination() {
+    return terminated;
   }
 
   public static Builder builder() {
@@ -115,6 +154,12 @@ public final class BraidServer implements AutoCloseable {
 
   private void accept(SocketChannel ch) {
     if (closed) {
+      ch.close();
+      return;
+    }
+    if (maxConnections > 0 && connections.size() >= maxConnections) {
+      log.warn("refusing connection from {}: {} connections open (maxConnections)",
+          ch.remoteAddress(), connections.size());
       ch.close();
       return;
     }
@@ -176,6 +221,9 @@ public final class BraidServer implements AutoCloseable {
     if (ownedExecutor != null) {
       ownedExecutor.shutdownNow();
     }
+    if (!fatal.get()) {
+      terminated.complete(null);
+    }
   }
 
   /** Closes the listener and applies {@code closing} to every connection. */
@@ -217,10 +265,47 @@ public final class BraidServer implements AutoCloseable {
     private final Map<String, ServiceDefinition.Entry> methods = new HashMap<>();
     private Executor executor;
     private Duration gracePeriod = Duration.ofSeconds(30);
-    private int maxConcurrentStreams = 1024;
-    private int maxMetadataSize = 64 << 10;
+    private int maxConcurrentStreams = ConnectionConfig.DEFAULT_MAX_CONCURRENT_STREAMS;
+    private int maxMetadataSize = ConnectionConfig.DEFAULT_MAX_METADATA_SIZE;
+    private int maxConnections;
+    private int maxServerStreams = DEFAULT_MAX_SERVER_STREAMS;
+    private Duration firstInvokeTimeout = Duration.ZERO;
+
+    /** The default of {@link #maxServerStreams}. */
+    public static final int DEFAULT_MAX_SERVER_STREAMS = 4096;
 
     private Builder() {}
+
+    /**
+     * The most connections open at once; a connection beyond it is closed as soon as it is
+     * accepted (and logged). Zero, the default, sets no limit.
+     */
+    public Builder maxConnections(int connections) {
+      if (connections < 0) {
+        throw new IllegalArgumentException("maxConnections must not be negative");
+      }
+      this.maxConnections = connections;
+      return this;
+    }
+
+    /**
+     * Streams running at once across all connections (each holds a handler thread of the
+     * default executor); default 4096. Excess streams are refused with
+     * {@link Code#RESOURCE_EXHAUSTED}.
+     */
+    public Builder maxServerStreams(int streams) {
+      this.maxServerStreams = positive(streams, "maxServerStreams");
+      return this;
+    }
+
+    /**
+     * Closes a connection whose first Invoke has not arrived this long after it opened;
+     * zero, the default, never does.
+     */
+    public Builder firstInvokeTimeout(Duration timeout) {
+      this.firstInvokeTimeout = notNegative(timeout, "firstInvokeTimeout");
+      return this;
+    }
 
     /**
      * Streams one connection may run at once; default 1024. Excess streams are refused

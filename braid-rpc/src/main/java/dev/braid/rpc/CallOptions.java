@@ -8,12 +8,14 @@ import java.util.Objects;
  *
  * <p>The timeout starts when the call starts. When it passes, the call is cancelled locally
  * (a Cancel packet goes to the peer, the connection stays usable) and fails with
- * {@link Code#DEADLINE_EXCEEDED}. The remaining time also travels to the server as the
- * metadata key {@value #DEADLINE_METADATA_KEY} (microseconds, decimal), so a braid server
- * cancels its side at the same time; other DRPC servers ignore the key.
+ * {@link Code#DEADLINE_EXCEEDED}. The remaining time also travels to the server in a braid
+ * Deadline control packet, which other DRPC servers ignore (the invoke metadata on the wire
+ * is exactly {@link #metadata()}), so a braid server cancels its side at the same time; its
+ * handler sees the value as metadata {@value #DEADLINE_METADATA_KEY} (microseconds,
+ * decimal). See docs/wire-protocol.md.
  */
 public final class CallOptions {
-  /** The metadata key carrying the remaining time in microseconds. */
+  /** The server-side metadata key showing the remaining time in microseconds. */
   public static final String DEADLINE_METADATA_KEY = "braid-timeout-us";
 
   /** No metadata, no timeout. */

@@ -44,21 +44,24 @@ public final class ClientConnection implements AutoCloseable {
   /** The drpcmigrate header that lets a shared port route the connection to DRPC. */
   public static final byte[] DRPC_HEADER = "DRPC!!!1".getBytes(StandardCharsets.US_ASCII);
 
-  /** Frame size once braid peers negotiated: small frames interleave fairly. */
-  static final int MUX_SPLIT = 16 << 10;
 
   private static final org.slf4j.Logger log =
       org.slf4j.LoggerFactory.getLogger(ClientConnection.class);
 
-  private final Connection conn;
-  private final Channel channel;
+  /** The primary connection; replaced when it closed and a call redials. */
+  private volatile Connection conn;
+  private volatile Channel channel;
   private final Executor callbackExecutor;
   private final Builder settings;
   private final ConnectionConfig config;
-  /** Every open connection of this client, the first one included. */
+  /** Every open connection of this client, the primary included. */
   private final java.util.concurrent.CopyOnWriteArrayList<Connection> pool =
       new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Object dialLock = new Object();
+  /** dialLock: the delay before the next redial, and when that may happen. */
+  private final dev.braid.rpc.internal.Backoff backoff;
+  private long nextDialNanos;
+  private volatile boolean userClosed;
 
   private ClientConnection(Connection conn, Channel channel, Builder settings,
       ConnectionConfig config) {
@@ -67,7 +70,46 @@ public final class ClientConnection implements AutoCloseable {
     this.callbackExecutor = settings.callbackExecutor;
     this.settings = settings;
     this.config = config;
+    this.backoff = settings.backoff.copy();
     pool.add(conn);
+  }
+
+  /**
+   * The primary connection, redialled if it has closed (idle timeout, the peer, a broken
+   * socket) and the client has not been closed. Redialling happens in the calling thread,
+   * at most once per backoff delay (exponential with jitter, gRPC's defaults: 1 s, ×1.6,
+   * ±20 %, 120 s); a call made meanwhile fails fast with {@link Code#UNAVAILABLE}.
+   */
+  private Connection primary() throws StatusException {
+    Connection c = conn;
+    if (c.closedStatus() == null || userClosed) {
+      return c;
+    }
+    synchronized (dialLock) {
+      if (conn != c || userClosed) {
+        return conn;
+      }
+      long now = System.nanoTime();
+      if (now - nextDialNanos < 0) {
+        throw Status.of(Code.UNAVAILABLE, "not connected (" + c.closedStatus().message()
+            + "); next attempt in " + TimeUnit.NANOSECONDS.toMillis(nextDialNanos - now)
+            + " ms").asException();
+      }
+      try {
+        Map.Entry<Connection, Channel> fresh = dial(settings, config);
+        pool.remove(c);
+        pool.add(fresh.getKey());
+        channel = fresh.getValue();
+        conn = fresh.getKey();
+        backoff.reset();
+        log.debug("reconnected to {}", settings.address);
+        return conn;
+      } catch (IOException e) {
+        nextDialNanos = now + backoff.nextDelayNanos();
+        throw Status.of(Code.UNAVAILABLE, e.getMessage() + " (reconnecting after: "
+            + c.closedStatus().message() + ")", e).asException();
+      }
+    }
   }
 
   /**
@@ -76,7 +118,8 @@ public final class ClientConnection implements AutoCloseable {
    * a call takes an idle pooled connection, or opens a new one (synchronously, in the calling
    * thread) while the pool is below its size, or waits on the least busy one.
    */
-  private Connection pick() {
+  private Connection pick() throws StatusException {
+    Connection conn = primary();
     if (settings.poolSize <= 1 || conn.runsConcurrently() || conn.mayStillNegotiate()) {
       return conn; // wait for the first call's answer before opening more connections
     }
@@ -189,7 +232,7 @@ public final class ClientConnection implements AutoCloseable {
    */
   public <Q, R> CompletableFuture<R> invokeAsync(MethodDescriptor<Q, R> method, Q request,
       CallOptions options) {
-    CompletableFuture<R> f = ClientCalls.unary(pick(), method, request, options);
+    CompletableFuture<R> f = startUnary(method, request, options);
     CompletableFuture<R> out = f.whenCompleteAsync((r, t) -> { }, callbackExecutor);
     out.whenComplete((r, t) -> {
       if (out.isCancelled()) {
@@ -197,6 +240,15 @@ public final class ClientConnection implements AutoCloseable {
       }
     });
     return out;
+  }
+
+  private <Q, R> CompletableFuture<R> startUnary(MethodDescriptor<Q, R> method, Q request,
+      CallOptions options) {
+    try {
+      return ClientCalls.unary(pick(), method, request, options);
+    } catch (StatusException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   /** {@link #invokeAsync(MethodDescriptor, Object, CallOptions)} with default options. */
@@ -246,6 +298,7 @@ public final class ClientConnection implements AutoCloseable {
    * Waits at most {@code timeout}, then closes immediately.
    */
   public void close(Duration timeout) {
+    userClosed = true;
     try {
       CompletableFuture.allOf(pool.stream().map(Connection::closeGracefully)
           .toArray(CompletableFuture<?>[]::new)).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -265,6 +318,7 @@ public final class ClientConnection implements AutoCloseable {
 
   /** Closes at once; calls in flight fail with {@link Code#CANCELLED}. */
   public void closeNow() {
+    userClosed = true;
     for (Connection c : pool) {
       c.close(Status.of(Code.CANCELLED, "connection closed by the client"));
     }
@@ -330,6 +384,7 @@ public final class ClientConnection implements AutoCloseable {
     private Multiplexing multiplexing = Multiplexing.NEGOTIATE;
     private Duration keepalive = Duration.ZERO;
     private int poolSize = 1;
+    private dev.braid.rpc.internal.Backoff backoff = dev.braid.rpc.internal.Backoff.defaults();
 
     private Builder(InetSocketAddress address) {
       this.address = Objects.requireNonNull(address, "address");
@@ -384,6 +439,20 @@ public final class ClientConnection implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The delays between attempts to redial a connection that closed: the first
+     * {@code initial}, each next ×1.6 up to {@code max}, each spread by ±20 % (gRPC's
+     * connection backoff; defaults 1 s and 120 s). A call made while no attempt is due fails
+     * fast with {@link Code#UNAVAILABLE}.
+     */
+    public Builder reconnectBackoff(Duration initial, Duration max) {
+      this.backoff = new dev.braid.rpc.internal.Backoff(initial,
+          dev.braid.rpc.internal.Backoff.DEFAULT_MULTIPLIER,
+          dev.braid.rpc.internal.Backoff.DEFAULT_JITTER, max,
+          () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
+      return this;
+    }
+
     /** Sends drpcmigrate's {@code DRPC!!!1} header first, for servers sharing a port. */
     public Builder drpcMigrateHeader(boolean send) {
       this.drpcHeader = send;
@@ -392,11 +461,13 @@ public final class ClientConnection implements AutoCloseable {
 
     /** Connects, waiting at most the connect timeout. */
     public ClientConnection connect() throws IOException {
-      ConnectionConfig config = new ConnectionConfig(maxMessageSize, effectiveSplitSize(),
-          MUX_SPLIT, streamBufferBytes, streamWindow, effectiveMaxStreamWindow(),
-          connectionBufferBytes, Integer.MAX_VALUE, Integer.MAX_VALUE, onReadyThreshold,
-          multiplexing, keepalive.toMillis(), idleTimeout.toMillis(), callbackExecutor,
-          callbackExecutor);
+      ConnectionConfig config = transport()
+          .maxConcurrentStreams(Integer.MAX_VALUE)
+          .maxMetadataSize(Integer.MAX_VALUE)
+          .multiplexing(multiplexing)
+          .keepaliveMillis(keepalive.toMillis())
+          .executor(callbackExecutor)
+          .build();
       Map.Entry<Connection, Channel> first = dial(this, config);
       return new ClientConnection(first.getKey(), first.getValue(), this, config);
     }

@@ -1,5 +1,7 @@
 package dev.braid.rpc;
 
+import dev.braid.rpc.internal.ConnectionConfig;
+
 /**
  * The transport settings clients and servers share, with their validation. Not public:
  * {@link ClientConnection.Builder} and {@link BraidServer.Builder} expose these setters.
@@ -7,15 +9,57 @@ package dev.braid.rpc;
  * @param <B> the concrete builder, returned by every setter
  */
 abstract class TransportBuilder<B extends TransportBuilder<B>> {
-  int maxMessageSize = 4 << 20;
-  int splitSize = 64 << 10;
-  int streamBufferBytes = 1 << 20;
-  int onReadyThreshold = 32 << 10;
-  int streamWindow = 1 << 20;
-  int maxStreamWindow = 4 << 20;
-  int connectionBufferBytes = 16 << 20;
+  int maxMessageSize = ConnectionConfig.DEFAULT_MAX_MESSAGE_SIZE;
+  int splitSize = ConnectionConfig.DEFAULT_SPLIT_SIZE;
+  int streamBufferBytes = ConnectionConfig.DEFAULT_STREAM_BUFFER_BYTES;
+  int onReadyThreshold = ConnectionConfig.DEFAULT_ON_READY_THRESHOLD;
+  int streamWindow = ConnectionConfig.DEFAULT_STREAM_WINDOW;
+  int maxStreamWindow = ConnectionConfig.DEFAULT_MAX_STREAM_WINDOW;
+  int connectionBufferBytes = ConnectionConfig.DEFAULT_CONNECTION_BUFFER_BYTES;
   java.time.Duration idleTimeout = java.time.Duration.ZERO;
+  java.time.Duration halfFrameTimeout = java.time.Duration.ZERO;
+  java.time.Duration writeStallTimeout = java.time.Duration.ZERO;
   int socketSendBuffer;
+
+  /** The engine's configuration with the settings shared by clients and servers. */
+  ConnectionConfig.Builder transport() {
+    return ConnectionConfig.builder()
+        .maxMessageSize(maxMessageSize)
+        .splitSize(splitSize)
+        .streamBufferBytes(streamBufferBytes)
+        .onReadyThreshold(onReadyThreshold)
+        .streamWindow(streamWindow)
+        .maxStreamWindow(maxStreamWindow)
+        .connectionBufferBytes(connectionBufferBytes)
+        .idleTimeoutMillis(idleTimeout.toMillis())
+        .halfFrameTimeoutMillis(halfFrameTimeout.toMillis())
+        .writeStallTimeoutMillis(writeStallTimeout.toMillis());
+  }
+
+  /**
+   * Closes a connection that has held an incomplete frame or packet this long without a
+   * byte arriving (a peer that sends half a frame and stops); zero, the default, never does.
+   */
+  public B halfFrameTimeout(java.time.Duration timeout) {
+    this.halfFrameTimeout = notNegative(timeout, "halfFrameTimeout");
+    return self();
+  }
+
+  /**
+   * Closes a connection whose socket has not been writable for this long (the peer stopped
+   * reading what it asked for); zero, the default, never does.
+   */
+  public B writeStallTimeout(java.time.Duration timeout) {
+    this.writeStallTimeout = notNegative(timeout, "writeStallTimeout");
+    return self();
+  }
+
+  static java.time.Duration notNegative(java.time.Duration d, String name) {
+    if (d.isNegative()) {
+      throw new IllegalArgumentException(name + " must not be negative");
+    }
+    return d;
+  }
 
   @SuppressWarnings("unchecked")
   private B self() {
@@ -49,9 +93,9 @@ abstract class TransportBuilder<B extends TransportBuilder<B>> {
     return self();
   }
 
-  /** Per-stream receive window announced to braid peers; default 1 MiB. */
+  /** Per-stream receive window announced to braid peers; default 1 MiB, at least 1 KiB. */
   public B streamWindow(int bytes) {
-    this.streamWindow = positive(bytes, "streamWindow");
+    this.streamWindow = atLeast(bytes, ConnectionConfig.MIN_WINDOW, "streamWindow");
     return self();
   }
 
@@ -70,9 +114,14 @@ abstract class TransportBuilder<B extends TransportBuilder<B>> {
     return self();
   }
 
-  /** Received-but-unread bytes across a connection before reading pauses; 16 MiB. */
+  /**
+   * Received-but-unread bytes across a connection before reading pauses; 16 MiB, at least
+   * 1 KiB. Also the most a peer may hold in incomplete packets outside flow control (see
+   * docs/wire-protocol.md, "Memory a peer can pin").
+   */
   public B connectionBufferBytes(int bytes) {
-    this.connectionBufferBytes = positive(bytes, "connectionBufferBytes");
+    this.connectionBufferBytes = atLeast(bytes, ConnectionConfig.MIN_WINDOW,
+        "connectionBufferBytes");
     return self();
   }
 
@@ -101,19 +150,17 @@ abstract class TransportBuilder<B extends TransportBuilder<B>> {
     return self();
   }
 
-  /** The window growth limit actually used: never below the initial window. */
-  int effectiveMaxStreamWindow() {
-    return Math.max(streamWindow, maxStreamWindow);
-  }
-
-  /** The frame size actually used: never above the message size. */
-  int effectiveSplitSize() {
-    return Math.min(splitSize, maxMessageSize);
-  }
 
   static int positive(int v, String name) {
     if (v <= 0) {
       throw new IllegalArgumentException(name + " must be positive: " + v);
+    }
+    return v;
+  }
+
+  static int atLeast(int v, int min, String name) {
+    if (v < min) {
+      throw new IllegalArgumentException(name + " must be at least " + min + ": " + v);
     }
     return v;
   }

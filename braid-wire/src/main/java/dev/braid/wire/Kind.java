@@ -32,6 +32,12 @@ public final class Kind {
   public static final int SETTINGS = 9;
   /** braid extension: keepalive ping and its acknowledgement. */
   public static final int PING = 10;
+  /**
+   * braid extension: the call's deadline, as a uvarint of remaining microseconds, sent by a
+   * client right after the Invoke (and the Settings announcement) so that no peer's invoke
+   * metadata carries it (see docs/wire-protocol.md).
+   */
+  public static final int DEADLINE = 11;
 
   /** The largest kind a 6-bit field can carry. */
   public static final int MAX = 63;
@@ -57,6 +63,7 @@ public final class Kind {
       case WINDOW_UPDATE: return "WindowUpdate";
       case SETTINGS: return "Settings";
       case PING: return "Ping";
+      case DEADLINE: return "Deadline";
       default: return "Kind(" + kind + ")";
     }
   }

@@ -73,9 +73,7 @@ public final class Settings {
 
   /** Encodes a window update body: one uvarint byte delta. */
   public static byte[] windowUpdate(long delta) {
-    byte[] out = new byte[Varint.size(delta)];
-    Varint.write(out, 0, delta);
-    return out;
+    return Varint.encode(delta);
   }
 
   /**

@@ -33,6 +33,13 @@ public final class Varint {
     return offset;
   }
 
+  /** The minimal encoding of {@code value} as a new array. */
+  public static byte[] encode(long value) {
+    byte[] out = new byte[size(value)];
+    write(out, 0, value);
+    return out;
+  }
+
   /** Appends {@code value} to {@code dst}. */
   public static void write(ByteBuffer dst, long value) {
     while ((value & ~0x7FL) != 0) {

@@ -35,45 +35,9 @@ public final class EngineFixture {
   static final ByteBufAllocator ALLOC = ByteBufAllocator.DEFAULT;
   static final byte[] NAME = UNARY.fullName().getBytes(StandardCharsets.UTF_8);
 
-  /**
-   * The engine's defaults with {@code mode} and direct executors. Built by record component
-   * name, so that settings added to the engine later take their zero value (off) instead of
-   * breaking this fixture.
-   */
+  /** The engine's defaults with {@code mode} and direct executors. */
   static ConnectionConfig config(Multiplexing mode) {
-    Map<String, Object> v = new java.util.HashMap<>();
-    v.put("maxMessageSize", 4 << 20);
-    v.put("splitSize", 64 << 10);
-    v.put("muxSplitSize", 16 << 10);
-    v.put("streamBufferBytes", 1 << 20);
-    v.put("streamWindow", 1 << 20);
-    v.put("maxStreamWindow", 4 << 20);
-    v.put("connectionBufferBytes", 16 << 20);
-    v.put("maxConcurrentStreams", 1024);
-    v.put("maxMetadataSize", 64 << 10);
-    v.put("onReadyThreshold", 32 << 10);
-    v.put("multiplexing", mode);
-    v.put("handlerExecutor", DIRECT);
-    v.put("callbackExecutor", DIRECT);
-    java.lang.reflect.RecordComponent[] rc = ConnectionConfig.class.getRecordComponents();
-    Class<?>[] types = new Class<?>[rc.length];
-    Object[] args = new Object[rc.length];
-    for (int i = 0; i < rc.length; i++) {
-      types[i] = rc[i].getType();
-      Object a = v.get(rc[i].getName());
-      if (a == null && types[i].isPrimitive()) {
-        a = types[i] == long.class ? (Object) 0L : types[i] == boolean.class
-            ? (Object) false : types[i] == double.class ? (Object) 0.0 : (Object) 0;
-      } else if (a instanceof Integer n && types[i] == long.class) {
-        a = n.longValue();
-      }
-      args[i] = a;
-    }
-    try {
-      return ConnectionConfig.class.getDeclaredConstructor(types).newInstance(args);
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("cannot build the engine's ConnectionConfig", e);
-    }
+    return ConnectionConfig.builder().multiplexing(mode).executor(DIRECT).build();
   }
 
   /** Writes one frame (header and data) that ends its packet. */

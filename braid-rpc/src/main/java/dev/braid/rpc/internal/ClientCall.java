@@ -3,7 +3,6 @@ package dev.braid.rpc.internal;
 import dev.braid.rpc.CallOptions;
 import dev.braid.rpc.ClientStream;
 import dev.braid.rpc.Code;
-import dev.braid.rpc.Encoding;
 import dev.braid.rpc.Metadata;
 import dev.braid.rpc.MethodDescriptor;
 import dev.braid.rpc.Status;
@@ -84,10 +83,13 @@ final class ClientCall<Q, R> extends RpcStream implements ClientStream<Q, R> {
   ByteBuf encodeStart(CallOptions options, long deadlineNanos, boolean withRequest, Q request)
       throws StatusException {
     Metadata md = options.metadata();
+    byte[] deadline = null;
     if (deadlineNanos != Long.MAX_VALUE) {
+      // a braid control packet after the Invoke: no peer's invoke metadata carries it, and
+      // upstream ignores an unknown control packet on the current stream
       long remainingUs = Math.max(0, TimeUnit.NANOSECONDS.toMicros(
           deadlineNanos - System.nanoTime()));
-      md = md.with(CallOptions.DEADLINE_METADATA_KEY, Long.toString(remainingUs));
+      deadline = dev.braid.wire.Varint.encode(remainingUs);
     }
     byte[] name = method.fullName().getBytes(StandardCharsets.UTF_8);
     int mdSize = md.isEmpty() ? 0 : InvokeMetadata.size(md.asMap());
@@ -102,7 +104,7 @@ final class ClientCall<Q, R> extends RpcStream implements ClientStream<Q, R> {
     }
     byte[] settings = conn.announces(id) ? conn.settingsBody() : null;
     int packets = (md.isEmpty() ? 0 : 1) + 1 + (settings != null ? 1 : 0)
-        + (withRequest ? 2 : 0);
+        + (deadline != null ? 1 : 0) + (withRequest ? 2 : 0);
     long mid = reserveIds(packets);
     int split = conn.splitSize();
     long m = mid;
@@ -113,6 +115,9 @@ final class ClientCall<Q, R> extends RpcStream implements ClientStream<Q, R> {
     size += FrameWriter.packetSize(id, m++, name.length, split);
     if (settings != null) {
       size += FrameWriter.packetSize(id, m++, settings.length, split);
+    }
+    if (deadline != null) {
+      size += FrameWriter.packetSize(id, m++, deadline.length, split);
     }
     if (withRequest) {
       size += FrameWriter.inlineSize(id, m++, reqSize, split)
@@ -128,6 +133,9 @@ final class ClientCall<Q, R> extends RpcStream implements ClientStream<Q, R> {
       if (settings != null) {
         // braid's announcement: after the Invoke, so upstream servers ignore it
         FrameWriter.writeExtension(buf, Kind.SETTINGS, id, mid++, settings);
+      }
+      if (deadline != null) {
+        FrameWriter.writeExtension(buf, Kind.DEADLINE, id, mid++, deadline);
       }
       if (withRequest) {
         buf = FrameWriter.appendMessage(conn.alloc(), buf, id, mid, method.requestEncoding(),

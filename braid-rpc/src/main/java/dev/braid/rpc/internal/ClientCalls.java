@@ -63,6 +63,10 @@ public final class ClientCalls {
     if (deadline != Long.MAX_VALUE) {
       call.deadlineTimer = conn.schedule(() -> call.deadlineExpired(timeout),
           deadline - System.nanoTime());
+      if (call.isTerminated()) {
+        // it ended before the timer was armed: the loop's finish did not see the timer
+        call.deadlineTimer.cancel(false);
+      }
     }
   }
 }

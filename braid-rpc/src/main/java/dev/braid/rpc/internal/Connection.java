@@ -1,35 +1,24 @@
 package dev.braid.rpc.internal;
 
 import dev.braid.rpc.Code;
-import dev.braid.rpc.Metadata;
 import dev.braid.rpc.ServiceDefinition;
 import dev.braid.rpc.Status;
-import dev.braid.wire.ErrorBody;
 import dev.braid.wire.FrameHeader;
-import dev.braid.wire.InvokeMetadata;
 import dev.braid.wire.Kind;
 import dev.braid.wire.PacketAssembly;
 import dev.braid.wire.ProtocolException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,14 +58,26 @@ import org.slf4j.LoggerFactory;
  * interleaved streams from any client; see docs/wire-protocol.md.
  *
  * <h2>Errors</h2>
- * A protocol violation closes this connection and fails every stream on it with
- * {@link Code#INTERNAL}; a broken socket fails them with {@link Code#UNAVAILABLE}. A bad
- * call (unknown method, handler failure) ends only that stream.
+ * A protocol violation, or a peer exceeding what it may make this side hold, closes this
+ * connection with one WARN line and fails every stream on it with {@link Code#INTERNAL}; a
+ * broken socket fails them with {@link Code#UNAVAILABLE}; any other failure on the event
+ * loop is a bug and fails them with INTERNAL (an {@link Error} also goes to the fatal error
+ * handler). A bad call (unknown method, handler failure) ends only that stream.
+ *
+ * <h2>Parts</h2>
+ * This class parses frames and routes them, and owns the lifecycle; each other concern is
+ * a class of its own: {@link Negotiation} and {@link PeerSettings} (Settings),
+ * {@link ServerDispatch} with {@link StreamIds} (new server streams, refusals, Deadline),
+ * {@link ClientAdmission} (client ids and turns), {@link PacketHandler} (what a complete
+ * packet does), {@link LocalFlowControl} (credit granted), {@link ConnectionWriter} with
+ * its {@link WriteScheduler} and {@link ControlQueue} (writing), {@link ReadGate} (socket
+ * read pausing), {@link KeepaliveManager} and {@link ConnectionTimeouts} (periodic tasks,
+ * cancelled on close).
  *
  * <h2>Threading</h2>
  * Everything not documented otherwise runs on the channel's event loop. {@link #wakeup},
- * {@link #startClientCall}, {@link #pauseReading}, {@link #resumeReading} and
- * {@link #close} are safe from any thread.
+ * {@link #newClientCall}, {@link #pauseReading}, {@link #resumeReading},
+ * {@link #returnCredit} and {@link #close} are safe from any thread.
  */
 public final class Connection extends ByteToMessageDecoder {
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
@@ -92,118 +93,73 @@ public final class Connection extends ByteToMessageDecoder {
   private final io.netty.util.collection.LongObjectHashMap<RpcStream> streams =
       new io.netty.util.collection.LongObjectHashMap<>();
   private RpcStream lastRouted;
-  /** Server: the highest stream id seen. Client: the highest id started. */
-  private long highestStreamId;
-  private int activeClientStreams;
-  private int activeServerStreams;
-  /** Client: streams may run concurrently (negotiated, or forced). */
-  private boolean multiplexed;
-  private int peerMaxConcurrent = Integer.MAX_VALUE;
-  private long peerStreamWindow = Long.MAX_VALUE;
-  /** The peer's announced limits (negotiated mode); read from any thread. */
-  private volatile int peerMaxFrame = Integer.MAX_VALUE;
-  private volatile int peerMaxMessage = Integer.MAX_VALUE;
-  private boolean settingsAnswered;
-  private boolean connectionPaused;
-  private boolean pingOutstanding;
-  private long pingSentNanos;
-  private final FrameHeader writeHeader = new FrameHeader();
-  private final ArrayDeque<RpcStream> waiting = new ArrayDeque<>();
-  private final ArrayDeque<RpcStream> writable = new ArrayDeque<>();
-  private final Set<RpcStream> paused = new HashSet<>();
+  /** Server: admission of new streams; null on clients. */
+  private final ServerDispatch dispatch;
+  /** Client: admission of calls; null on servers. */
+  private final ClientAdmission admission;
+  /**
+   * loop: bytes held in incomplete packets outside flow control (every packet but a
+   * Message on a flow-controlled stream, which its window bounds); capped at
+   * {@link ConnectionConfig#connectionBufferBytes()}.
+   */
+  private long heldBytes;
+  /** loop: idle timeout and protections, cancelled when the connection closes. */
+  private final ConnectionTimeouts timeouts;
   private final List<ClientCall<?, ?>> respondedUnary = new ArrayList<>();
   private final FrameHeader header = new FrameHeader();
-  private boolean draining;
   private boolean failed;
 
   // ---- any thread ----
-  private final ConcurrentLinkedQueue<RpcStream> wakeups = new ConcurrentLinkedQueue<>();
-  /** Connection-level control packets (Settings, Ping): written first. */
-  private final ConcurrentLinkedQueue<ByteBuf> control = new ConcurrentLinkedQueue<>();
-  /** Streams owing their peer credit ({@link RpcStream#creditOwed()}): sent with control. */
-  private final ConcurrentLinkedQueue<RpcStream> creditDue = new ConcurrentLinkedQueue<>();
-  /** Both ends speak braid's extensions. */
-  private volatile boolean negotiated;
-  private final java.util.concurrent.atomic.AtomicInteger outstandingCalls =
-      new java.util.concurrent.atomic.AtomicInteger();
-  /** Mirrors {@link #multiplexed} for other threads. */
-  private volatile boolean multiplexedFlag;
-  private volatile boolean firstStreamDone;
-  private final java.util.concurrent.atomic.AtomicLong unreadBytes =
-      new java.util.concurrent.atomic.AtomicLong();
-  private final AtomicBoolean drainScheduled = new AtomicBoolean();
-  private final Object startLock = new Object();
-  private long lastClientStreamId;
+  /** loop: connection-level control packets (Settings, Ping, refusals): written first. */
+  private final ControlQueue control;
+  private final ReadGate readGate;
+  private final KeepaliveManager keepalive;
+  /** The credit this side grants (negotiated mode). */
+  private final LocalFlowControl credit;
+  /** Settings, negotiated or not, and the limits that follow. */
+  private final Negotiation negotiation;
+  /** What each complete packet does. */
+  private final PacketHandler packets;
   private volatile Status closedStatus;
   private volatile boolean closing;
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
-  private final Runnable drainTask = this::drain;
-  /**
-   * Negotiated mode, while small calls share the connection: bytes written and flushed per
-   * event-loop turn before the loop reads the socket again, each stream's turn being one
-   * frame. Small, so that a reply or a new call never waits behind much of a bulk transfer
-   * (HeadOfLineBench). The cost is a write system call and a loop pass per slice, which is
-   * why it applies only while small calls are about.
-   */
-  static final int SLICE_BYTES = 32 << 10;
-  /**
-   * Negotiated mode, while only bulk packets are written: bytes per event-loop turn, and
-   * the most one stream's turn writes (a 64 KiB reply goes whole, a 1 MiB message in four
-   * turns). Throughput over interleaving: there is no small call to protect.
-   */
-  static final int BULK_SLICE_BYTES = 256 << 10;
-  /**
-   * Negotiated mode, while small calls are about: the most Message data of one stream the
-   * receiver lets be on its way at once (credit granted and not yet used), however large
-   * the stream's window. A bulk transfer then keeps little in the socket buffers and the
-   * event loops ahead of a small call's packets, and comes in a steady flow rather than in
-   * window-sized bursts (HeadOfLineBench). The window still bounds memory as before: credit
-   * is only delayed, never added.
-   */
-  static final int SMALL_CALL_OUTSTANDING = 64 << 10;
-  /** A packet of at most this many bytes that opens a call or carries a message is small. */
-  static final int SMALL_PACKET_BYTES = 8 << 10;
-  /** How long after the last small packet the writer keeps protecting small calls. */
-  static final long SMALL_TRAFFIC_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
-  /** Event loop: when the writer last wrote a small packet, if ever (negotiated mode). */
-  private long lastSmallNanos;
-  private boolean wroteSmall;
-  /**
-   * Event loop: a small unary message (request or response) arrived in the socket read in
-   * progress; when the last read with one ended, if ever (one clock read per read, not per
-   * message). For 20 ms after, credit is metered ({@link #SMALL_CALL_OUTSTANDING}).
-   */
-  private boolean smallCallArrived;
-  private long lastSmallCallNanos;
-  private boolean sawSmallCall;
-  /** Event loop: whether the running drain protects small calls (see SLICE_BYTES). */
-  private boolean protectSmall;
+  /** The one writer. */
+  private final ConnectionWriter writer;
+  /** The write policy once negotiated (interleaving, slices, credit metering). */
+  private final WriteScheduler scheduler = new SmallCallWriteScheduler(this::now);
 
   private Connection(ConnectionConfig config, boolean client,
       Function<String, ServiceDefinition.Entry> methods) {
     this.config = config;
     this.client = client;
     this.methods = methods;
-    this.multiplexed = client && config.multiplexing() == dev.braid.rpc.Multiplexing.FORCE;
-    this.multiplexedFlag = multiplexed;
+    this.control = new ControlQueue(config.maxControlQueueBytes());
+    this.readGate = new ReadGate(config.connectionBufferBytes());
+    this.keepalive = new KeepaliveManager(this, config.keepaliveMillis());
+    this.negotiation = new Negotiation(this, client);
+    this.packets = new PacketHandler(this, client);
+    this.dispatch = client ? null : new ServerDispatch(this, methods);
+    this.admission = client ? new ClientAdmission(this) : null;
+    this.timeouts = new ConnectionTimeouts(this, !client);
+    this.credit = new LocalFlowControl(this, scheduler);
+    this.writer = new ConnectionWriter(this, control, credit, scheduler);
   }
 
   // ---------------------------------------------------------- negotiation
 
   /** Whether braid's extensions (flow control, interleaving, pings) are in use. */
   boolean flowControlled() {
-    return negotiated;
+    return negotiation.negotiated();
   }
 
   /** Whether the negotiation with the peer completed. Any thread. */
   public boolean isNegotiated() {
-    return negotiated;
+    return negotiation.negotiated();
   }
 
   /** The frame size to split outgoing messages at. */
   int splitSize() {
-    return negotiated ? Math.min(Math.min(config.muxSplitSize(), config.splitSize()),
-        peerMaxFrame) : config.splitSize();
+    return negotiation.splitSize();
   }
 
   /** The most bytes one frame this side sends takes, header included. */
@@ -213,147 +169,50 @@ public final class Connection extends ByteToMessageDecoder {
 
   /** The largest message this side may send: its own limit and, once known, the peer's. */
   int maxSendMessageSize() {
-    return Math.min(config.maxMessageSize(), peerMaxMessage);
+    return negotiation.maxSendMessageSize();
   }
 
   /** Whether the client's call with stream id {@code id} carries the announcement. */
   boolean announces(long id) {
-    return client && id == 1 && config.multiplexing() == dev.braid.rpc.Multiplexing.NEGOTIATE;
+    return negotiation.announces(id);
   }
 
   /** This side's Settings body. */
   byte[] settingsBody() {
-    Map<Integer, Long> v = new java.util.TreeMap<>();
-    v.put(dev.braid.wire.Settings.VERSION, 1L);
-    v.put(dev.braid.wire.Settings.MULTIPLEXING, 1L);
-    v.put(dev.braid.wire.Settings.STREAM_WINDOW, (long) config.streamWindow());
-    v.put(dev.braid.wire.Settings.CONNECTION_WINDOW, (long) config.connectionBufferBytes());
-    v.put(dev.braid.wire.Settings.MAX_FRAME_SIZE, (long) Math.min(config.muxSplitSize(),
-        config.splitSize()));
-    v.put(dev.braid.wire.Settings.MAX_MESSAGE_SIZE, (long) config.maxMessageSize());
-    if (!client) {
-      v.put(dev.braid.wire.Settings.MAX_CONCURRENT_STREAMS,
-          (long) config.maxConcurrentStreams());
-    }
-    if (config.keepaliveMillis() > 0) {
-      v.put(dev.braid.wire.Settings.KEEPALIVE_MS, config.keepaliveMillis());
-    }
-    return dev.braid.wire.Settings.encode(v);
+    return negotiation.settingsBody();
   }
 
   /** Event loop: a Settings packet arrived on stream {@code sid}. */
   private void onSettings(long sid, ByteBuf body) {
-    Map<Integer, Long> peer = dev.braid.wire.Settings.decode(body.nioBuffer());
-    Long window = peer.get(dev.braid.wire.Settings.STREAM_WINDOW);
-    if (window != null && window > 0) {
-      peerStreamWindow = window;
-    }
-    Long frame = peer.get(dev.braid.wire.Settings.MAX_FRAME_SIZE);
-    if (frame != null && frame > 0) {
-      peerMaxFrame = (int) Math.min(Integer.MAX_VALUE, frame);
-    }
-    Long message = peer.get(dev.braid.wire.Settings.MAX_MESSAGE_SIZE);
-    if (message != null && message > 0) {
-      peerMaxMessage = (int) Math.min(Integer.MAX_VALUE, message);
-    }
-    if (client) {
-      if (negotiated) {
-        return;
-      }
-      Long max = peer.get(dev.braid.wire.Settings.MAX_CONCURRENT_STREAMS);
-      if (max != null && max > 0) {
-        peerMaxConcurrent = (int) Math.min(Integer.MAX_VALUE, max);
-      }
-      multiplexed = Long.valueOf(1).equals(peer.get(dev.braid.wire.Settings.MULTIPLEXING));
-      multiplexedFlag = multiplexed;
-      negotiated = true;
-      startWaiting();
-      startKeepalive();
-      log.debug("connection {} negotiated braid extensions: {}", channel, peer);
-      return;
-    }
-    if (!settingsAnswered && Long.compareUnsigned(sid, highestStreamId) <= 0) {
-      settingsAnswered = true;
-      control.add(extensionPacket(Kind.SETTINGS, sid, settingsBody()));
-      negotiated = true;
-      scheduleDrain();
+    Map<Integer, Long> peer = negotiation.onSettings(sid, body,
+        !client && sid != 0 && !dispatch.isNew(sid));
+    if (peer != null) {
+      admission.negotiated(peer.get(dev.braid.wire.Settings.MAX_CONCURRENT_STREAMS),
+          Long.valueOf(1).equals(peer.get(dev.braid.wire.Settings.MULTIPLEXING)));
+      keepalive.start();
     }
   }
 
   /** Returns {@code bytes} of receive window to the peer. Any thread. */
   void returnCredit(RpcStream s, long bytes) {
-    if (!negotiated || bytes <= 0 || s.finished) {
-      return;
-    }
-    if (s.oweCredit(bytes) == 0) {
-      creditDue.add(s);
-      scheduleDrain();
-    }
-  }
-
-  /**
-   * Event loop, in the writer's turn: sends the credit {@code s} owes as a WindowUpdate.
-   * While small calls are about ({@code meter}), only enough that the peer may have at most
-   * {@link #SMALL_CALL_OUTSTANDING} bytes of the stream on their way; the rest is sent as
-   * that data arrives ({@link #onMessageData}). Returns whether it wrote.
-   */
-  private boolean sendCredit(RpcStream s, boolean meter) {
-    boolean wrote = false;
-    long owed;
-    // again if a reader added credit meanwhile: it saw some owed, so it did not requeue s
-    while (!s.finished && (owed = s.creditOwed()) > 0) {
-      long give = meter
-          ? Math.min(owed, SMALL_CALL_OUTSTANDING - (s.creditGranted - s.dataReceived)) : owed;
-      if (give <= 0) {
-        break;
-      }
-      s.oweCredit(-give);
-      s.creditGranted += give;
-      ctx.write(extensionPacket(Kind.WINDOW_UPDATE, s.id,
-          dev.braid.wire.Settings.windowUpdate(give)), ctx.voidPromise());
-      wrote = true;
-    }
-    return wrote;
-  }
-
-  /** A buffer holding one braid extension packet on stream {@code sid} (message id 0). */
-  private ByteBuf extensionPacket(int kind, long sid, byte[] body) {
-    ByteBuf buf = alloc().buffer(FrameHeader.MAX_SIZE + body.length);
-    FrameWriter.writeExtension(buf, kind, sid, 0, body);
-    return buf;
-  }
-
-  /**
-   * Event loop: {@code len} bytes of Message data arrived on {@code s}. Credit held back
-   * while small calls are about goes out once less than half of
-   * {@link #SMALL_CALL_OUTSTANDING} is still on its way, so the peer never runs dry.
-   */
-  private void onMessageData(RpcStream s, int len) {
-    s.dataReceived += len;
-    if (s.creditOwed() > 0
-        && s.creditGranted - s.dataReceived < SMALL_CALL_OUTSTANDING / 2) {
-      creditDue.add(s);
-      scheduleDrain();
-    }
+    credit.returnCredit(s, bytes);
   }
 
   /** Any thread: the reader of {@code s} caught up; credit the message in assembly. */
   void creditPartial(RpcStream s) {
-    channel.eventLoop().execute(() -> {
-      if (s.partial != null && largerThanHalfWindow(s)) {
-        creditPartialNow(s);
-      }
-    });
+    credit.creditPartial(s);
   }
 
-  /** The message in assembly on {@code s} could never complete within the window alone. */
-  private boolean largerThanHalfWindow(RpcStream s) {
-    return s.partialBytes > s.recvWindow / 2;
+  /** Runs {@code task} on the event loop. Any thread. */
+  void execute(Runnable task) {
+    channel.eventLoop().execute(task);
   }
 
-  private void creditPartialNow(RpcStream s) {
-    returnCredit(s, s.withGrowth(s.partialBytes - s.partialCredited));
-    s.partialCredited = s.partialBytes;
+  /** A buffer holding one braid extension packet on stream {@code sid} (message id 0). */
+  ByteBuf extensionPacket(int kind, long sid, byte[] body) {
+    ByteBuf buf = alloc().buffer(FrameHeader.MAX_SIZE + body.length);
+    FrameWriter.writeExtension(buf, kind, sid, 0, body);
+    return buf;
   }
 
   /** Event loop: the peer granted {@code delta} more bytes on stream {@code sid}. */
@@ -366,83 +225,71 @@ public final class Connection extends ByteToMessageDecoder {
       s.sendWindow = s.sendWindow > Long.MAX_VALUE - delta ? Long.MAX_VALUE - 1
           : s.sendWindow + delta;
     }
-    if (s.windowBlocked) {
-      s.windowBlocked = false;
-      writable.add(s);
-      scheduleDrain();
-    }
+    writer.windowOpened(s);
   }
 
   /**
-   * Tracks received-but-unread bytes across the connection (negotiated mode): reading the
-   * socket pauses past the connection cap and resumes below half of it. Any thread.
+   * Tracks received-but-unread bytes across the connection: reading the socket pauses past
+   * the connection cap and resumes below half of it. Any thread.
    */
   void unread(long delta) {
-    if (!negotiated || delta == 0) {
-      return;
-    }
-    long now = unreadBytes.addAndGet(delta);
-    if (delta > 0 && now > config.connectionBufferBytes()) {
-      if (!connectionPaused) {
-        connectionPaused = true;
-        channel.config().setAutoRead(false);
-      }
-    } else if (delta < 0 && now <= config.connectionBufferBytes() / 2) {
-      channel.eventLoop().execute(() -> {
-        if (connectionPaused && unreadBytes.get() <= config.connectionBufferBytes() / 2) {
-          connectionPaused = false;
-          if (paused.isEmpty()) {
-            channel.config().setAutoRead(true);
-            channel.read();
-          }
-        }
-      });
-    }
+    readGate.unread(delta);
   }
 
-  private void onPing(ByteBuf body) {
-    if (!body.isReadable()) {
+  /**
+   * Event loop: queues a connection-level control packet, written before stream data while
+   * the socket is writable. A peer that does not read lets the queue grow only to
+   * maxControlQueueBytes; past it the connection is closed (as Netty's
+   * Http2ControlFrameLimitEncoder does).
+   */
+  void enqueueControl(ByteBuf buf) {
+    if (failed) {
+      buf.release();
       return;
     }
-    int flags = body.readUnsignedByte();
-    if ((flags & 1) != 0) {
-      pingOutstanding = false;
+    if (!control.add(buf)) {
+      abort("the peer does not read: " + control.bytes() + " bytes of control packets "
+          + "queued (limit " + control.limit() + ")",
+          Status.of(Code.RESOURCE_EXHAUSTED, "peer does not read its control packets"));
       return;
     }
-    ByteBuf buf = alloc().buffer(FrameHeader.MAX_SIZE + 1 + body.readableBytes());
-    FrameWriter.writeHeader(buf, Kind.PING, true, true, 0, 0, 1 + body.readableBytes());
-    buf.writeByte(1);
-    buf.writeBytes(body);
-    control.add(buf);
     scheduleDrain();
   }
 
-  private void startKeepalive() {
-    long every = config.keepaliveMillis();
-    if (every <= 0) {
+  /** Closes the connection because of the peer's behaviour, with one WARN line. */
+  void abort(String why, Status status) {
+    if (failed) {
       return;
     }
-    channel.eventLoop().scheduleAtFixedRate(() -> {
-      if (failed) {
-        return;
+    log.warn("closing connection {}: {}", channel, why);
+    failed = true;
+    close(status);
+  }
+
+  long now() {
+    return channel.eventLoop().ticker().nanoTime();
+  }
+
+  /** Runs {@code task} on the loop; an exception it throws is handled as the engine's. */
+  Runnable guarded(Runnable task) {
+    return () -> {
+      try {
+        task.run();
+      } catch (Throwable t) {
+        engineFailure(t);
       }
-      long now = System.nanoTime();
-      if (pingOutstanding) {
-        if (now - pingSentNanos > TimeUnit.MILLISECONDS.toNanos(every)) {
-          close(Status.of(Code.UNAVAILABLE, "keepalive: no answer from the peer within "
-              + every + " ms"));
-        }
-        return;
-      }
-      pingOutstanding = true;
-      pingSentNanos = now;
-      ByteBuf buf = alloc().buffer(FrameHeader.MAX_SIZE + 9);
-      FrameWriter.writeHeader(buf, Kind.PING, true, true, 0, 0, 9);
-      buf.writeByte(0);
-      buf.writeLong(now);
-      control.add(buf);
-      scheduleDrain();
-    }, every, every, TimeUnit.MILLISECONDS);
+    };
+  }
+
+  /** Whether the connection failed or closed (no more writing). Event loop. */
+  boolean hasFailed() {
+    return failed;
+  }
+
+  /** Schedules {@code task} every {@code millis} on the loop, guarded. */
+  ScheduledFuture<?> scheduleAtFixedRate(Runnable task, long millis) {
+    return channel.eventLoop().scheduleAtFixedRate(guarded(task), millis, millis,
+        TimeUnit.MILLISECONDS);
   }
 
   /** A client-side engine. */
@@ -462,33 +309,27 @@ public final class Connection extends ByteToMessageDecoder {
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
     this.channel = ctx.channel();
-    long idle = config.idleTimeoutMillis();
-    if (idle > 0) {
-      // checked four times per timeout: closed after four checks in a row found no stream
-      long every = Math.max(1, idle / IDLE_CHECKS);
-      channel.eventLoop().scheduleAtFixedRate(this::checkIdle, every, every,
-          TimeUnit.MILLISECONDS);
-    }
+    readGate.attach(channel);
+    writer.attach(ctx);
+    timeouts.start(now());
   }
 
-  private static final int IDLE_CHECKS = 4;
-  /** loop: consecutive idle checks that found no stream. */
-  private int idleChecks;
+  /** Server: whether an Invoke arrived yet. */
+  boolean hasInvoke() {
+    return dispatch.invoked();
+  }
 
-  private void checkIdle() {
-    if (failed || closedStatus != null) {
-      return;
-    }
-    if (!streams.isEmpty() || !waiting.isEmpty() || !wakeups.isEmpty()) {
-      idleChecks = 0;
-      return;
-    }
-    if (++idleChecks >= IDLE_CHECKS) {
-      log.debug("closing idle connection {}", channel);
-      closing = true;
-      closeIfIdle(Status.of(Code.UNAVAILABLE, "connection idle for "
-          + config.idleTimeoutMillis() + " ms"));
-    }
+  /** Event loop: no stream, started or waiting. */
+  boolean isIdle() {
+    return streams.isEmpty() && (admission == null || admission.noneWaiting())
+        && writer.noWakeups();
+  }
+
+  /** Event loop: the idle timeout passed: close once flushed. */
+  void closeIdle(Status status) {
+    log.debug("closing idle connection {}", channel);
+    closing = true;
+    closeIfIdle(status);
   }
 
   @Override
@@ -500,11 +341,45 @@ public final class Connection extends ByteToMessageDecoder {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (closedStatus == null) {
-      closedStatus = Status.of(Code.UNAVAILABLE, "connection failed: " + cause, cause);
+    engineFailure(cause);
+  }
+
+  /**
+   * Something was thrown on the event loop: a socket failure (an {@link java.io.IOException})
+   * fails the streams with {@link Code#UNAVAILABLE}; anything else is a bug of the engine or
+   * of code it called and fails them with {@link Code#INTERNAL}, never with the code callers
+   * retry on. An {@link Error} also goes to the fatal error handler: the server stops.
+   */
+  private void engineFailure(Throwable cause) {
+    Throwable root = cause;
+    while ((root instanceof io.netty.handler.codec.DecoderException
+        || root instanceof io.netty.channel.ChannelPipelineException)
+        && root.getCause() != null) {
+      root = root.getCause();
     }
-    log.debug("connection {} failed", channel, cause);
-    ctx.close();
+    Status status;
+    if (root instanceof java.io.IOException) {
+      status = Status.of(Code.UNAVAILABLE, "connection failed: " + root.getMessage(), root);
+      log.debug("connection {} failed", channel, root);
+    } else {
+      status = Status.of(Code.INTERNAL, "internal error: " + root, root);
+      log.error("connection {}: unexpected failure on the event loop; closing it", channel,
+          root);
+    }
+    if (closedStatus == null) {
+      closedStatus = status;
+    }
+    if (root instanceof Error e) {
+      try {
+        config.fatalErrorHandler().accept(e);
+      } catch (Throwable ignored) {
+        // nothing more can be done for an Error
+      }
+    }
+    failed = true;
+    if (channel != null) {
+      channel.close();
+    }
   }
 
   /** A future completed when the connection has closed. */
@@ -553,7 +428,7 @@ public final class Connection extends ByteToMessageDecoder {
   }
 
   private void closeIfIdle(Status status) {
-    if (closing && streams.isEmpty() && waiting.isEmpty() && wakeups.isEmpty()
+    if (closing && isIdle()
         && closedStatus == null) {
       closedStatus = status;
       // close only once everything written so far (even unflushed) is on the wire
@@ -568,30 +443,37 @@ public final class Connection extends ByteToMessageDecoder {
     }
     failed = true;
     List<RpcStream> all = new ArrayList<>(streams.values());
-    all.addAll(waiting);
-    RpcStream s;
-    while ((s = wakeups.poll()) != null) {
-      all.add(s);
+    if (admission != null) {
+      admission.clear(all);
     }
+    writer.clear(all);
     streams.clear();
-    waiting.clear();
-    writable.clear();
-    activeClientStreams = 0;
     lastRouted = null;
-    ByteBuf c;
-    while ((c = control.poll()) != null) {
-      c.release();
+    control.clear();
+    keepalive.cancel();
+    if (dispatch != null) {
+      dispatch.clear();
     }
-    for (RpcStream st : all) {
-      st.terminate(status, status, true);
-      releasePartial(st);
-      if (st.deadlineTimer != null) {
-        st.deadlineTimer.cancel(false);
+    timeouts.cancel();
+    try {
+      for (RpcStream st : all) {
+        try {
+          st.terminate(status, status, true);
+        } catch (RuntimeException e) {
+          // e.g. a handler executor that rejects cancel listeners: the others still end
+          log.warn("connection {}: terminating {} failed", channel, st, e);
+        }
+        releasePartial(st);
+        if (st.deadlineTimer != null) {
+          st.deadlineTimer.cancel(false);
+        }
+        markFinished(st);
       }
-      markFinished(st);
+      readGate.clear();
+      heldBytes = 0;
+    } finally {
+      closeFuture.complete(null);
     }
-    paused.clear();
-    closeFuture.complete(null);
   }
 
   ByteBufAllocator alloc() {
@@ -611,26 +493,7 @@ public final class Connection extends ByteToMessageDecoder {
   <Q, R> ClientCall<Q, R> newClientCall(dev.braid.rpc.MethodDescriptor<Q, R> method,
       boolean unary, dev.braid.rpc.CallOptions options, long deadlineNanos, Q request)
       throws dev.braid.rpc.StatusException {
-    ClientCall<Q, R> call;
-    synchronized (startLock) {
-      Status closed = closedStatus;
-      if (closed != null) {
-        throw closed.asException();
-      }
-      if (closing) {
-        throw Status.of(Code.UNAVAILABLE, "connection is closing").asException();
-      }
-      call = new ClientCall<>(this, ++lastClientStreamId, method, unary);
-      ByteBuf buf = call.encodeStart(options, deadlineNanos, unary, request);
-      outstandingCalls.incrementAndGet();
-      try {
-        call.queue(buf, call.openingMessageBytes, unary, false, null);
-      } catch (dev.braid.rpc.StatusException | RuntimeException e) {
-        outstandingCalls.decrementAndGet();
-        throw e;
-      }
-    }
-    return call;
+    return admission.newCall(method, unary, options, deadlineNanos, request);
   }
 
   /** Event loop: a unary response arrived; send Close unless the CloseSend follows. */
@@ -651,11 +514,7 @@ public final class Connection extends ByteToMessageDecoder {
       }
       respondedUnary.clear();
     }
-    if (smallCallArrived) {
-      smallCallArrived = false;
-      lastSmallCallNanos = channel.eventLoop().ticker().nanoTime();
-      sawSmallCall = true;
-    }
+    scheduler.readComplete();
     super.channelReadComplete(ctx);
   }
 
@@ -663,242 +522,52 @@ public final class Connection extends ByteToMessageDecoder {
 
   /** Schedules {@code s} for writing. Any thread. */
   void wakeup(RpcStream s) {
-    if (s.schedule()) {
-      wakeups.add(s);
-      scheduleDrain();
-    }
+    writer.wakeup(s);
   }
 
-  private void scheduleDrain() {
-    if (drainScheduled.compareAndSet(false, true)) {
-      channel.eventLoop().execute(drainTask);
-    }
+  void scheduleDrain() {
+    writer.scheduleDrain();
   }
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
-    if (channel.isWritable() && !writable.isEmpty()) {
-      drain();
+    if (channel.isWritable()) {
+      writer.writableAgain();
     }
+    timeouts.writability(channel.isWritable(), now());
     super.channelWritabilityChanged(ctx);
   }
 
-  private void drain() {
-    drainScheduled.set(false);
-    if (failed) {
-      RpcStream s;
-      while ((s = wakeups.poll()) != null) {
-        s.terminate(closedStatus, closedStatus, true);
-        markFinished(s);
-      }
-      ByteBuf c;
-      while ((c = control.poll()) != null) {
-        c.release();
-      }
-      creditDue.clear();
-      return;
-    }
-    draining = true;
-    try {
-      RpcStream s;
-      while ((s = wakeups.poll()) != null) {
-        onWakeup(s);
-      }
-      boolean wrote = false;
-      ByteBuf c;
-      while ((c = control.poll()) != null) {
-        ctx.write(c, ctx.voidPromise());
-        wrote = true;
-      }
-      boolean interleave = negotiated;
-      long now = interleave ? channel.eventLoop().ticker().nanoTime() : 0;
-      protectSmall = interleave && wroteSmall && now - lastSmallNanos < SMALL_TRAFFIC_NANOS;
-      boolean meter = interleave && sawSmallCall
-          && now - lastSmallCallNanos < SMALL_TRAFFIC_NANOS;
-      while ((s = creditDue.poll()) != null) {
-        wrote |= sendCredit(s, meter);
-      }
-      int slice = 0;
-      while (!writable.isEmpty() && channel.isWritable()) {
-        if (interleave && slice >= (protectSmall ? SLICE_BYTES : BULK_SLICE_BYTES)) {
-          // a bounded slice per event-loop turn, flushed; the socket is read (requests,
-          // credit) before the next, so a new packet never queues behind much data
-          drainScheduled.set(true);
-          channel.eventLoop().schedule(drainTask, 0, TimeUnit.NANOSECONDS);
-          break;
-        }
-        s = writable.poll();
-        if (interleave) {
-          int n = writeFrames(s, now);
-          slice += n;
-          wrote |= n > 0;
-          continue;
-        }
-        ByteBuf b;
-        while ((b = s.pollOutbound()) != null) {
-          if (dropUnsent(s, b)) {
-            continue;
-          }
-          ctx.write(b, ctx.voidPromise());
-          wrote = true;
-          if (!channel.isWritable()) {
-            break;
-          }
-        }
-        afterTurn(s);
-      }
-      if (wrote) {
-        ctx.flush();
-      }
-    } finally {
-      draining = false;
-    }
+  /** {@code s} queued a terminal packet: it must not wait behind data without credit. */
+  void unblockTerminal(RpcStream s) {
+    writer.unblockTerminal(s);
   }
 
-  /**
-   * Negotiated mode: {@code s}'s turn — one frame or a buffer of small frames while small
-   * calls are about, else up to {@link #BULK_SLICE_BYTES} — then {@code s} goes to the back
-   * of the line. A small packet switches the writer to protecting small calls at once.
-   * Returns the bytes written.
-   */
-  private int writeFrames(RpcStream s, long now) {
-    ByteBuf f = s.pollFrames(writeHeader, protectSmall ? frameBytes() : BULK_SLICE_BYTES);
-    if (f == null) {
-      if (s.hasOutbound()) {
-        s.windowBlocked = true; // a WindowUpdate puts it back in line
-      } else {
-        afterTurn(s);
-      }
-      return 0;
-    }
-    if (dropUnsent(s, f)) {
-      afterTurn(s);
-      return 0;
-    }
-    int n = f.readableBytes();
-    boolean more = s.hasOutbound();
-    if (!more && n <= SMALL_PACKET_BYTES && opensCallOrCarriesMessage(f)) {
-      // all the stream had to say was small: a small call (not a bulk call's Invoke alone)
-      lastSmallNanos = now;
-      wroteSmall = true;
-      protectSmall = true;
-    }
-    ctx.write(f, ctx.voidPromise());
-    if (more) {
-      writable.add(s);
-    } else {
-      afterTurn(s);
-    }
-    return n;
+  /** Event loop: {@code s} may write. */
+  void addWritable(RpcStream s) {
+    writer.addWritable(s);
   }
 
-  /**
-   * Whether {@code f} starts with an Invoke, InvokeMetadata or Message frame: the traffic of
-   * a small call, unlike the empty CloseSend and Close packets that end every call.
-   */
-  private static boolean opensCallOrCarriesMessage(ByteBuf f) {
-    int kind = FrameHeader.kindOf(f.getUnsignedByte(f.readerIndex()));
-    return kind == Kind.INVOKE || kind == Kind.INVOKE_METADATA || kind == Kind.MESSAGE;
+  /** Event loop: streams were made writable outside a drain. */
+  void wroteMore() {
+    writer.wroteMore();
   }
 
-  /** A client call cancelled before its Invoke went out sends nothing at all. */
-  private boolean dropUnsent(RpcStream s, ByteBuf b) {
-    if (client && !s.wroteAny && s.isTerminated()) {
-      b.release();
-      return true;
-    }
-    s.wroteAny = true;
-    return false;
-  }
-
-  /** After a stream's turn: requeue it if it has more to write, else maybe finish it. */
-  private void afterTurn(RpcStream s) {
-    if (s.hasOutbound()) {
-      writable.add(s);
-      return;
-    }
-    s.unschedule();
-    if (s.hasOutbound() && s.schedule()) {
-      writable.add(s);
-    } else {
-      maybeFinish(s);
-    }
-  }
-
-  private void onWakeup(RpcStream s) {
-    if (s.finished) {
-      s.terminate(Status.of(Code.CANCELLED, "stream finished"), RpcStream.EOF_STATUS, true);
-      return;
-    }
-    if (!s.registered) {
-      // a new client call
-      s.registered = true;
-      if (s.isTerminated() && !s.started) {
-        dropUnstarted(s);
-        return;
-      }
-      if (!waiting.isEmpty() || !canStartClientStream()) {
-        waiting.add(s);
-        return;
-      }
-      startCall(s);
-      return;
-    }
-    if (s.started && !s.windowBlocked) {
-      writable.add(s);
-    }
-  }
-
-  private boolean canStartClientStream() {
-    return multiplexed ? activeClientStreams < peerMaxConcurrent : activeClientStreams == 0;
-  }
-
-  private void startCall(RpcStream s) {
-    s.started = true;
-    s.sendWindow = negotiated ? peerStreamWindow : Long.MAX_VALUE;
-    activeClientStreams++;
-    streams.put(s.id, s);
-    highestStreamId = s.id;
-    writable.add(s);
-  }
-
-  /** Starts waiting client calls while the mode and the peer's limit allow. */
-  private void startWaiting() {
-    boolean started = false;
-    RpcStream next;
-    while (canStartClientStream() && (next = waiting.poll()) != null) {
-      if (next.isTerminated()) {
-        dropUnstarted(next);
-        continue;
-      }
-      startCall(next);
-      started = true;
-    }
-    if (started && !draining) {
-      scheduleDrain();
-    }
-  }
-
-  private void dropUnstarted(RpcStream s) {
-    ByteBuf b;
-    while ((b = s.pollOutbound()) != null) {
-      b.release();
-    }
-    markFinished(s);
-    if (s.deadlineTimer != null) {
-      s.deadlineTimer.cancel(false);
-    }
+  /** Event loop: a new client call reached the loop. */
+  void admit(RpcStream s) {
+    admission.admit(s);
   }
 
   /** Event loop: {@code s} is done for good; client calls stop counting as outstanding. */
-  private void markFinished(RpcStream s) {
+  void markFinished(RpcStream s) {
     if (!s.finished) {
       s.finished = true;
+      if (s instanceof ServerCall<?, ?> c && c.holdsStreamLimit) {
+        c.holdsStreamLimit = false;
+        config.streamLimit().release();
+      }
       if (s instanceof ClientCall<?, ?>) {
-        outstandingCalls.decrementAndGet();
-        if (s.id == 1) {
-          firstStreamDone = true;
-        }
+        admission.finished(s);
       }
     }
   }
@@ -908,7 +577,7 @@ public final class Connection extends ByteToMessageDecoder {
    * connection.
    */
   public int outstandingCalls() {
-    return outstandingCalls.get();
+    return client ? admission.outstandingCalls() : 0;
   }
 
   /**
@@ -917,12 +586,12 @@ public final class Connection extends ByteToMessageDecoder {
    */
   public boolean mayStillNegotiate() {
     return client && config.multiplexing() == dev.braid.rpc.Multiplexing.NEGOTIATE
-        && !negotiated && !firstStreamDone;
+        && !flowControlled() && !admission.firstStreamDone();
   }
 
   /** Whether concurrent calls run at once on this connection (negotiated or forced). */
   public boolean runsConcurrently() {
-    return multiplexedFlag;
+    return client && admission.runsConcurrently();
   }
 
   /** Event loop: removes {@code s} from the registry once it has finished. */
@@ -942,14 +611,11 @@ public final class Connection extends ByteToMessageDecoder {
     if (s.deadlineTimer != null) {
       s.deadlineTimer.cancel(false);
     }
-    if (paused.remove(s) && paused.isEmpty()) {
-      channel.config().setAutoRead(true);
-    }
+    readGate.streamGone(s);
     if (client) {
-      activeClientStreams--;
-      startWaiting();
-    } else if (s instanceof ServerCall<?, ?>) {
-      activeServerStreams--;
+      admission.streamDone();
+    } else {
+      dispatch.finished(s);
     }
     if (closing) {
       closeIfIdle();
@@ -960,19 +626,12 @@ public final class Connection extends ByteToMessageDecoder {
 
   /** Stops reading the socket while {@code s} is over its receive cap. Event loop. */
   void pauseReading(RpcStream s) {
-    if (paused.add(s)) {
-      channel.config().setAutoRead(false);
-    }
+    readGate.pause(s);
   }
 
   /** {@code s} drained below its cap. Any thread. */
   void resumeReading(RpcStream s) {
-    channel.eventLoop().execute(() -> {
-      if (paused.remove(s) && paused.isEmpty()) {
-        channel.config().setAutoRead(true);
-        channel.read();
-      }
-    });
+    readGate.resume(s);
   }
 
   @Override
@@ -987,19 +646,28 @@ public final class Connection extends ByteToMessageDecoder {
       while (in.isReadable() && !failed) {
         FrameHeader.Result r = header.parse(view, config.maxMessageSize());
         if (r != FrameHeader.Result.COMPLETE) {
-          return;
+          break;
         }
         view.position(view.position() + header.headerSize + header.length);
         in.skipBytes(header.headerSize);
         onFrame(in);
       }
+      // input arrived: progress for the half-sent frame timeout, if something is incomplete
+      timeouts.inputArrived(in.isReadable() || heldBytes > 0, now());
     } catch (ProtocolException e) {
       protocolError(e.getMessage());
       in.skipBytes(in.readableBytes());
+    } finally {
+      if (dispatch != null) {
+        dispatch.startCalls(failed);
+      }
     }
   }
 
   private void protocolError(String message) {
+    if (failed) {
+      return;
+    }
     log.warn("closing connection {}: protocol error: {}", channel, message);
     close(Status.of(Code.INTERNAL, "protocol error: " + message));
     failed = true;
@@ -1010,33 +678,32 @@ public final class Connection extends ByteToMessageDecoder {
     long sid = header.streamId;
     int len = header.length;
     if (header.control && header.done && header.kind >= Kind.WINDOW_UPDATE
-        && header.kind <= Kind.PING) {
+        && header.kind <= Kind.DEADLINE) {
       // braid extensions travel outside packet assembly: their message id is unconstrained
       ByteBuf body = in.readSlice(len);
       switch (header.kind) {
         case Kind.SETTINGS -> onSettings(sid, body);
         case Kind.WINDOW_UPDATE -> {
-          if (negotiated) {
+          if (flowControlled()) {
             onWindowUpdate(sid, dev.braid.wire.Settings.decodeWindowUpdate(body.nioBuffer()));
           }
         }
+        case Kind.DEADLINE -> {
+          if (!client) {
+            dispatch.onDeadline(sid, body);
+          }
+        }
         default -> {
-          if (negotiated) {
-            onPing(body);
+          if (flowControlled()) {
+            keepalive.onPing(body);
           }
         }
       }
       return;
     }
     RpcStream s = lastRouted != null && lastRouted.id == sid ? lastRouted : streams.get(sid);
-    if (s == null && !client && header.kind == Kind.INVOKE && header.done && !header.control
-        && Long.compareUnsigned(sid, highestStreamId) > 0 && header.messageId != 0) {
-      // the common case: a new stream opens with a whole Invoke and no metadata
-      highestStreamId = sid;
-      String name = methodName(in, len);
-      in.skipBytes(len);
-      invoke(sid, header.messageId, null, null, name);
-      return;
+    if (s == null && !client && dispatch.tryInvoke(header, in)) {
+      return; // the common case: a new stream opens with a whole Invoke and no metadata
     }
     if (s == null) {
       s = unknownStream(sid);
@@ -1044,6 +711,15 @@ public final class Connection extends ByteToMessageDecoder {
         in.skipBytes(len);
         return;
       }
+    }
+    if (s instanceof PendingServerStream p && p.partialHeld + len > config.maxMetadataSize()
+        && (header.kind == Kind.INVOKE || header.kind == Kind.INVOKE_METADATA)) {
+      // checked as frames arrive: a peer cannot make the server hold more before refusal
+      in.skipBytes(len);
+      dispatch.refuse(p, Status.of(Code.RESOURCE_EXHAUSTED, (header.kind == Kind.INVOKE
+          ? "method name" : "metadata") + " exceeds the limit of " + config.maxMetadataSize()
+          + " bytes"));
+      return;
     }
     lastRouted = s;
     int flags = s.assembly.accept(header.kind, header.control, header.done, header.messageId,
@@ -1055,34 +731,39 @@ public final class Connection extends ByteToMessageDecoder {
       s.partialCredited = 0;
     }
     boolean isMessage = header.kind == Kind.MESSAGE;
-    if (isMessage && negotiated) {
-      onMessageData(s, len);
+    if (isMessage && flowControlled()) {
+      credit.onMessageData(s, len);
     }
     if ((flags & PacketAssembly.COMPLETED) == 0) {
       if (s.partial == null) {
         s.partial = new PacketBuffer(channel.alloc());
       }
       s.partial.add(in, len);
+      if (!isMessage || !s.metered) {
+        // outside flow control: counted against the connection's buffer
+        s.partialHeld += len;
+        heldBytes += len;
+        if (heldBytes > config.connectionBufferBytes()) {
+          throw new ProtocolException("the peer holds more than "
+              + config.connectionBufferBytes() + " bytes in incomplete packets");
+        }
+      }
       if (isMessage) {
         s.partialBytes += len;
-        if (largerThanHalfWindow(s)
-            && s.partialBytes - s.partialCredited >= s.recvWindow / 8
-            && !s.holdPartialCredit()) {
-          // a message larger than half the window could never complete within it: credit
-          // its frames as they arrive (eighth-window batches) while the reader keeps up
-          creditPartialNow(s);
-        }
+        credit.partialArrived(s);
       }
       return;
     }
     if (isMessage) {
       s.arrivingCredit = (int) (s.partialBytes + len - s.partialCredited);
-      if (s.isUnary() && s.partialBytes + len <= SMALL_PACKET_BYTES) {
-        smallCallArrived = true; // the end of this read notes the time
+      if (s.isUnary()) {
+        scheduler.unaryMessageArrived(s.partialBytes + len);
       }
     }
     s.partialBytes = 0;
     s.partialCredited = 0;
+    heldBytes -= s.partialHeld;
+    s.partialHeld = 0;
     ByteBuf data;
     if (s.partial != null) {
       s.partial.add(in, len);
@@ -1093,31 +774,7 @@ public final class Connection extends ByteToMessageDecoder {
     } else {
       data = in.readRetainedSlice(len);
     }
-    onPacket(s, s.assembly.kind(), s.assembly.control(), data);
-  }
-
-  /** loop: the last method name seen, to skip decoding it again for the next call. */
-  private byte[] lastNameBytes;
-  private String lastName;
-
-  /** The method name in the next {@code len} bytes of {@code in} (not consumed). */
-  private String methodName(ByteBuf in, int len) {
-    byte[] last = lastNameBytes;
-    if (last != null && last.length == len) {
-      int at = in.readerIndex();
-      int i = 0;
-      while (i < len && in.getByte(at + i) == last[i]) {
-        i++;
-      }
-      if (i == len) {
-        return lastName;
-      }
-    }
-    byte[] bytes = new byte[len];
-    in.getBytes(in.readerIndex(), bytes);
-    lastName = new String(bytes, StandardCharsets.UTF_8);
-    lastNameBytes = bytes;
-    return lastName;
+    packets.onPacket(s, s.assembly.kind(), s.assembly.control(), data);
   }
 
   /** A frame for a stream not in the registry: a new server stream, a late one, or junk. */
@@ -1125,7 +782,8 @@ public final class Connection extends ByteToMessageDecoder {
     if (sid == 0) {
       throw new ProtocolException("id monotonicity violation: stream id 0");
     }
-    if (Long.compareUnsigned(sid, highestStreamId) <= 0) {
+    if (client ? Long.compareUnsigned(sid, admission.highestStarted()) <= 0
+        : !dispatch.isNew(sid)) {
       return null; // a late frame for a finished stream
     }
     if (client) {
@@ -1135,163 +793,67 @@ public final class Connection extends ByteToMessageDecoder {
       throw new ProtocolException("frame for stream " + Long.toUnsignedString(sid)
           + " which this client never opened");
     }
-    int kind = header.kind;
-    if (kind != Kind.INVOKE && kind != Kind.INVOKE_METADATA) {
-      if (header.control) {
-        return null; // an unknown control packet for an unknown stream: ignore
-      }
-      throw new ProtocolException("first frame of a new stream must be Invoke or "
-          + "InvokeMetadata, got " + Kind.name(kind));
-    }
-    highestStreamId = sid;
-    PendingServerStream p = new PendingServerStream(this, sid);
-    streams.put(sid, p);
-    return p;
+    return dispatch.newStream(sid, header);
   }
 
-  private void releasePartial(RpcStream s) {
+  /** Event loop: puts {@code s} in the registry (and routes the next frames to it). */
+  void register(RpcStream s) {
+    streams.put(s.id, s);
+    lastRouted = s;
+  }
+
+  /** Event loop: removes stream {@code sid} from the registry. */
+  void unregister(long sid) {
+    streams.remove(sid);
+    lastRouted = null;
+  }
+
+  /** Event loop: the registered stream {@code sid}, or null. */
+  RpcStream stream(long sid) {
+    return streams.get(sid);
+  }
+
+  /** Event loop: drops a stream that never became a call. */
+  void forget(RpcStream s) {
+    streams.remove(s.id);
+    if (lastRouted == s) {
+      lastRouted = null;
+    }
+    releasePartial(s);
+    markFinished(s);
+  }
+
+  /** Event loop: the send window a stream starts with. */
+  long initialSendWindow() {
+    return negotiation.initialSendWindow();
+  }
+
+  void releasePartial(RpcStream s) {
+    heldBytes -= s.partialHeld;
+    s.partialHeld = 0;
+    if (s instanceof PendingServerStream p) {
+      heldBytes -= p.metadataHeld;
+      p.metadataHeld = 0;
+    }
     if (s.partial != null) {
       s.partial.release();
       s.partial = null;
     }
   }
 
-  private void onPacket(RpcStream s, int kind, boolean control, ByteBuf data) {
-    switch (kind) {
-      case Kind.MESSAGE -> {
-        if (s instanceof PendingServerStream) {
-          data.release();
-          throw new ProtocolException("Message before Invoke on stream "
-              + Long.toUnsignedString(s.id));
-        }
-        s.handleMessage(data);
-      }
-      case Kind.INVOKE -> {
-        String name = data.toString(StandardCharsets.UTF_8);
-        data.release();
-        if (!(s instanceof PendingServerStream p)) {
-          throw new ProtocolException("invoke on existing stream "
-              + Long.toUnsignedString(s.id));
-        }
-        invoke(p.id, p.assembly.messageId(), p.metadata, p.refused, name);
-      }
-      case Kind.INVOKE_METADATA -> {
-        try {
-          if (!(s instanceof PendingServerStream p)) {
-            throw new ProtocolException("InvokeMetadata on existing stream "
-                + Long.toUnsignedString(s.id));
-          }
-          if (data.readableBytes() > config.maxMetadataSize()) {
-            p.refused = Status.of(Code.RESOURCE_EXHAUSTED, "metadata of "
-                + data.readableBytes() + " bytes exceeds the limit of "
-                + config.maxMetadataSize());
-          } else {
-            p.metadata = Metadata.of(InvokeMetadata.decode(data.nioBuffer()));
-          }
-        } finally {
-          data.release();
-        }
-      }
-      case Kind.ERROR -> {
-        byte[] body = ByteBufUtil.getBytes(data);
-        data.release();
-        ErrorBody err = ErrorBody.decode(body);
-        if (s instanceof ClientCall<?, ?> c) {
-          c.handleError(err);
-        } else if (s instanceof ServerCall<?, ?> c) {
-          c.handleError(err);
-        } else {
-          s.terminate(Status.of(err.code(), err.message()), RpcStream.EOF_STATUS, true);
-        }
-        maybeFinish(s);
-      }
-      case Kind.CANCEL -> {
-        data.release();
-        Status st = Status.of(Code.CANCELLED, client ? "cancelled by the server"
-            : "cancelled by the client");
-        s.terminate(st, st, true);
-        maybeFinish(s);
-      }
-      case Kind.CLOSE -> {
-        data.release();
-        s.terminate(Status.of(Code.CANCELLED, "closed: remote closed the stream"),
-            RpcStream.EOF_STATUS, false);
-        maybeFinish(s);
-      }
-      case Kind.CLOSE_SEND -> {
-        data.release();
-        s.handlePeerCloseSend();
-        maybeFinish(s);
-      }
-      default -> {
-        data.release();
-        if (!control) {
-          throw new ProtocolException("unknown packet kind: " + Kind.name(kind));
-        }
-        // unknown control packets are ignored, for forward compatibility
-      }
+  /** Event loop: metadata of pending stream {@code p} is held until its Invoke. */
+  void holdMetadata(PendingServerStream p, int bytes) {
+    p.metadataHeld = bytes;
+    heldBytes += bytes;
+    if (heldBytes > config.connectionBufferBytes()) {
+      throw new ProtocolException("the peer holds more than "
+          + config.connectionBufferBytes() + " bytes in pending streams");
     }
   }
 
-  /** A complete Invoke for stream {@code sid}: start the call or answer with an Error. */
-  private void invoke(long sid, long invokeId, Metadata metadata, Status refused, String name) {
-    ServiceDefinition.Entry entry = methods.apply(name);
-    Metadata md = metadata == null ? Metadata.EMPTY : metadata;
-    Status refuse = refused;
-    if (refuse == null && entry == null) {
-      refuse = Status.of(Code.UNIMPLEMENTED, "protocol error: unknown rpc: \"" + name + "\"");
-    } else if (refuse == null && closing) {
-      refuse = Status.of(Code.UNAVAILABLE, "server is shutting down");
-    } else if (refuse == null && activeServerStreams >= config.maxConcurrentStreams()) {
-      refuse = Status.of(Code.RESOURCE_EXHAUSTED, "too many concurrent streams (limit "
-          + config.maxConcurrentStreams() + ")");
-    }
-    if (refuse != null) {
-      // Answer with an Error and forget the stream; late packets for it are dropped.
-      answerError(sid, refuse);
-      streams.remove(sid);
-      lastRouted = null;
-      return;
-    }
-    ServerCall<?, ?> call = new ServerCall<>(this, sid, entry, md);
-    call.assembly.accept(Kind.INVOKE, false, true, invokeId, 0);
-    call.registered = true;
-    call.started = true;
-    call.sendWindow = negotiated ? peerStreamWindow : Long.MAX_VALUE;
-    activeServerStreams++;
-    streams.put(sid, call);
-    lastRouted = call;
-    call.start();
+  /** Event loop: the Invoke of pending stream {@code p} completed. */
+  void invoked(PendingServerStream p, String name) {
+    dispatch.invoked(p, name);
   }
 
-  /** A server stream whose Invoke has not arrived yet: it may only carry metadata. */
-  static final class PendingServerStream extends RpcStream {
-    Metadata metadata;
-    Status refused;
-
-    PendingServerStream(Connection conn, long id) {
-      super(conn, id);
-      registered = true;
-      started = true;
-    }
-
-    @Override
-    boolean isClient() {
-      return false;
-    }
-
-    @Override
-    java.util.concurrent.Executor callbackExecutor() {
-      return conn.config.handlerExecutor();
-    }
-
-  }
-
-  /** Answers a stream that never became a call with one Error packet (message id 1). */
-  private void answerError(long sid, Status st) {
-    byte[] body = ErrorBody.encode(st.code(), st.message());
-    ByteBuf buf = alloc().buffer(body.length + FrameHeader.MAX_SIZE);
-    FrameWriter.writeBytes(buf, Kind.ERROR, sid, 1, body, 0);
-    ctx.writeAndFlush(buf, ctx.voidPromise());
-  }
 }

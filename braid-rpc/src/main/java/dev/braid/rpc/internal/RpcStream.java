@@ -7,7 +7,6 @@ import dev.braid.wire.Kind;
 import dev.braid.wire.PacketAssembly;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
@@ -59,22 +58,10 @@ abstract class RpcStream {
   boolean terminated;
   /** Why the stream terminated, for local senders; null while open or after a clean end. */
   Status sendStatus;
-  /**
-   * The outbound queue: a single buffer lives in {@link #only} (most calls never queue two);
-   * the deque and its data counts are created when a second one arrives.
-   */
-  private ByteBuf only;
-  private int onlyData;
-  private ArrayDeque<ByteBuf> outbound;
-  /** Message data bytes still unwritten in each queued buffer, in queue order. */
-  private int[] outboundData;
-  private int dataHead;
-  private int dataCount;
-  private int outboundBytes;
-  private ArrayDeque<ByteBuf> inbound;
-  /** Per queued message: the window credit to return when it is read. */
-  private ArrayDeque<Integer> inboundCredit;
-  private int inboundBytes;
+  /** The packets queued for the writer. */
+  private final OutboundQueue out = new OutboundQueue();
+  /** The messages received and not read yet. */
+  private final InboundQueue in = new InboundQueue();
   private int pendingCredit;
   /**
    * The connection held back early credit for a large message in assembly because unread
@@ -83,7 +70,6 @@ abstract class RpcStream {
   private boolean partialCreditHeld;
   /** Non-null once nothing more will be received: EOF_STATUS for a clean end. */
   private Status recvStatus;
-  private boolean dropInbound;
   private Runnable onReady;
   private boolean blockedOnReady;
 
@@ -99,7 +85,7 @@ abstract class RpcStream {
   /**
    * Any thread adds, the loop sends: credit this side owes the peer (messages read, early
    * credit, growth) and has not sent yet. While small calls are about, the loop holds some
-   * back ({@link Connection#SMALL_CALL_OUTSTANDING}).
+   * back ({@link SmallCallWriteScheduler#SMALL_CALL_OUTSTANDING}).
    */
   private volatile long creditOwed;
   private static final AtomicLongFieldUpdater<RpcStream> CREDIT_OWED =
@@ -131,6 +117,12 @@ abstract class RpcStream {
   private boolean readerWaiting;
   /** loop: has queued Message data but no send window; a WindowUpdate requeues it. */
   boolean windowBlocked;
+  /** loop: created once flow control was negotiated: the peer must keep to its credit. */
+  boolean metered;
+  /** loop: bytes of the packet in assembly counted against the connection's buffer. */
+  long partialHeld;
+  /** lock: a terminal packet (Error, Cancel, Close) is the last one queued. */
+  private boolean terminalQueued;
   boolean finished;
   /** lock: over its receive cap, so the connection stopped reading the socket for it. */
   boolean overCap;
@@ -275,7 +267,7 @@ abstract class RpcStream {
   final void awaitReady() throws StatusException {
     synchronized (this) {
       boolean interrupted = false;
-      while (outboundBytes >= conn.config.onReadyThreshold() && !terminated) {
+      while (out.bytes() >= conn.config.onReadyThreshold() && !terminated) {
         interrupted |= awaitChange();
       }
       if (interrupted) {
@@ -298,7 +290,7 @@ abstract class RpcStream {
         frames.release();
         throw sendStatusOrDefault().asException();
       }
-      addOutbound(frames, messageBytes);
+      out.add(frames, messageBytes);
       if (closesSend) {
         sendClosed = true;
         if (peerSendClosed) {
@@ -309,10 +301,14 @@ abstract class RpcStream {
         sendClosed = true;
         terminated = true;
         sendStatus = status;
+        terminalQueued = true;
         endReceive(status);
       }
     }
     conn.wakeup(this);
+    if (terminal) {
+      conn.unblockTerminal(this);
+    }
   }
 
   /** Sends an empty control or terminal packet (CloseSend, Cancel, Close), if still open. */
@@ -334,92 +330,19 @@ abstract class RpcStream {
     }
   }
 
-  /** Under the lock: appends a buffer holding {@code messageBytes} of Message data. */
-  private void addOutbound(ByteBuf b, int messageBytes) {
-    outboundBytes += b.readableBytes();
-    if (outbound == null) {
-      if (only == null) {
-        only = b;
-        onlyData = messageBytes;
-        return;
-      }
-      outbound = new ArrayDeque<>(4);
-      outboundData = new int[4];
-      ByteBuf first = only;
-      only = null;
-      enqueue(first, onlyData);
-    }
-    enqueue(b, messageBytes);
-  }
-
-  private void enqueue(ByteBuf b, int messageBytes) {
-    if (dataCount == outboundData.length) {
-      int[] grown = new int[outboundData.length * 2];
-      for (int i = 0; i < dataCount; i++) {
-        grown[i] = outboundData[(dataHead + i) % outboundData.length];
-      }
-      outboundData = grown;
-      dataHead = 0;
-    }
-    outboundData[(dataHead + dataCount) % outboundData.length] = messageBytes;
-    dataCount++;
-    outbound.add(b);
-  }
-
-  /** Under the lock: the head buffer, or null. */
-  private ByteBuf peekOutbound() {
-    return outbound == null ? only : outbound.peek();
-  }
-
-  /** Under the lock: the unwritten Message bytes of the head buffer. */
-  private int headData() {
-    return outbound == null ? onlyData : outboundData[dataHead];
-  }
-
-  private void setHeadData(int bytes) {
-    if (outbound == null) {
-      onlyData = bytes;
-    } else {
-      outboundData[dataHead] = bytes;
-    }
-  }
-
-  /** Under the lock: removes the head buffer's bookkeeping; returns the buffer. */
-  private ByteBuf removeOutbound() {
-    if (outbound == null) {
-      ByteBuf b = only;
-      only = null;
-      return b;
-    }
-    ByteBuf b = outbound.poll();
-    if (b != null) {
-      dataHead = (dataHead + 1) % outboundData.length;
-      dataCount--;
-    }
-    return b;
-  }
-
-  /** Under the lock: whether nothing is queued. */
-  private boolean outboundEmpty() {
-    return outbound == null ? only == null : outbound.isEmpty();
-  }
-
-  /** Under the lock: drops every queued buffer. */
-  private void clearOutbound() {
-    ByteBuf b;
-    while ((b = removeOutbound()) != null) {
-      b.release();
-    }
-    outboundBytes = 0;
+  /** Under the lock: drops every queued buffer but the last one. */
+  private void dropAllButLast() {
+    int before = out.bytes();
+    out.dropAllButLast();
+    wakeSendersIfReady(before);
   }
 
   /** Event loop: the next queued buffer, or null. Wakes blocked senders. */
   final ByteBuf pollOutbound() {
     synchronized (this) {
-      ByteBuf b = removeOutbound();
+      int before = out.bytes();
+      ByteBuf b = out.poll();
       if (b != null) {
-        int before = outboundBytes;
-        outboundBytes -= b.readableBytes();
         wakeSendersIfReady(before);
       }
       return b;
@@ -436,24 +359,30 @@ abstract class RpcStream {
    */
   final ByteBuf pollFrames(dev.braid.wire.FrameHeader header, int chunk) {
     synchronized (this) {
-      ByteBuf head = peekOutbound();
+      ByteBuf head = out.peek();
       if (head == null) {
         return null;
       }
-      int data = headData();
+      int data = out.headData();
       if (data > 0 && sendWindow <= 0) {
-        return null;
+        if (!terminalQueued) {
+          return null;
+        }
+        // a terminal packet never waits for credit: the data ahead of it is dropped (the
+        // peer discards a partial packet when a higher message id follows)
+        dropAllButLast();
+        head = out.peek();
+        data = out.headData();
       }
-      int before = outboundBytes;
-      ByteBuf out;
+      int before = out.bytes();
+      ByteBuf frames;
       if (head.readableBytes() <= chunk
           && (data <= sendWindow || head.readableBytes() <= conn.frameBytes())) {
         // the window may be overdrawn by at most one frame's worth (a small buffer)
-        out = removeOutbound();
+        frames = out.poll();
         if (sendWindow != Long.MAX_VALUE) {
           sendWindow -= data;
         }
-        outboundBytes -= out.readableBytes();
       } else {
         int readable = head.readableBytes();
         int n = 0;
@@ -474,19 +403,18 @@ abstract class RpcStream {
         if (sendWindow != Long.MAX_VALUE) {
           sendWindow -= messageData;
         }
-        setHeadData(data - messageData);
-        out = n == readable ? removeOutbound() : head.readRetainedSlice(n);
-        outboundBytes -= n;
+        out.setHeadData(data - messageData);
+        frames = n == readable ? out.poll() : out.sliceHead(n);
       }
       wakeSendersIfReady(before);
-      return out;
+      return frames;
     }
   }
 
   /** Under the lock: wakes blocked senders and runs onReady if the stream turned ready. */
   private void wakeSendersIfReady(int before) {
     int threshold = conn.config.onReadyThreshold();
-    if (before >= threshold && outboundBytes < threshold) {
+    if (before >= threshold && out.bytes() < threshold) {
       notifyAll();
       if (onReady != null && blockedOnReady) {
         blockedOnReady = false;
@@ -497,14 +425,14 @@ abstract class RpcStream {
 
   final boolean hasOutbound() {
     synchronized (this) {
-      return !outboundEmpty();
+      return !out.isEmpty();
     }
   }
 
   public boolean isReady() {
     synchronized (this) {
       boolean ready = !terminated && !sendClosed
-          && outboundBytes < conn.config.onReadyThreshold();
+          && out.bytes() < conn.config.onReadyThreshold();
       if (!ready) {
         blockedOnReady = true;
       }
@@ -524,7 +452,7 @@ abstract class RpcStream {
    */
   final boolean finishable() {
     synchronized (this) {
-      return outboundEmpty() && (terminated || (!isClient() && sendClosed));
+      return out.isEmpty() && (terminated || (!isClient() && sendClosed));
     }
   }
 
@@ -534,19 +462,13 @@ abstract class RpcStream {
   void handleMessage(ByteBuf data) {
     boolean pause = false;
     synchronized (this) {
-      if (recvStatus != null || dropInbound) {
+      if (recvStatus != null || in.dropped()) {
         data.release();
         return;
       }
-      if (inbound == null) {
-        inbound = new ArrayDeque<>(4);
-        inboundCredit = new ArrayDeque<>(4);
-      }
-      inbound.add(data);
-      inboundCredit.add(arrivingCredit);
+      in.add(data, arrivingCredit);
       starvedBytes = readerWaiting ? starvedBytes + data.readableBytes() : 0;
-      inboundBytes += data.readableBytes();
-      if (!conn.flowControlled() && inboundBytes > conn.config.streamBufferBytes()
+      if (!conn.flowControlled() && in.bytes() > conn.config.streamBufferBytes()
           && !overCap) {
         overCap = true;
         pause = true;
@@ -567,7 +489,7 @@ abstract class RpcStream {
    */
   final boolean holdPartialCredit() {
     synchronized (this) {
-      if (inbound == null || inbound.isEmpty()) {
+      if (in.isEmpty()) {
         return false;
       }
       partialCreditHeld = true;
@@ -604,7 +526,7 @@ abstract class RpcStream {
       if (sendStatus == null) {
         sendStatus = status;
       }
-      clearOutbound();
+      out.clear();
       if (dropReceived) {
         releaseInbound();
       }
@@ -623,19 +545,21 @@ abstract class RpcStream {
       if (terminated) {
         return false;
       }
-      clearOutbound();
+      out.clear();
       releaseInbound();
       long mid = ++lastSentId;
       ByteBuf buf = conn.alloc().buffer(FrameWriter.packetSize(id, mid, 0, 0));
       FrameWriter.writeEmpty(buf, Kind.CANCEL, true, id, mid);
-      addOutbound(buf, 0);
+      out.add(buf, 0);
       terminated = true;
       sendClosed = true;
       sendStatus = status;
+      terminalQueued = true;
       endReceive(status);
       notifyAll();
     }
     conn.wakeup(this);
+    conn.unblockTerminal(this);
     onCancelled(status);
     return true;
   }
@@ -651,15 +575,9 @@ abstract class RpcStream {
   }
 
   private void releaseInbound() {
-    dropInbound = true;
-    if (inbound != null) {
-      ByteBuf b;
-      while ((b = inbound.poll()) != null) {
-        conn.unread(-b.readableBytes());
-        b.release();
-      }
-      inboundCredit.clear();
-      inboundBytes = 0;
+    long released = in.drop();
+    if (released > 0) {
+      conn.unread(-released);
     }
   }
 
@@ -675,7 +593,7 @@ abstract class RpcStream {
     ByteBuf b;
     synchronized (this) {
       boolean interrupted = false;
-      while ((inbound == null || inbound.isEmpty()) && recvStatus == null) {
+      while (in.isEmpty() && recvStatus == null) {
         readerWaiting = true;
         interrupted |= awaitChange();
       }
@@ -683,24 +601,23 @@ abstract class RpcStream {
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
-      b = inbound == null ? null : inbound.poll();
+      b = in.poll();
       if (b == null) {
         if (recvStatus == EOF_STATUS) {
           return null;
         }
         throw recvStatus.asException();
       }
-      inboundBytes -= b.readableBytes();
-      pendingCredit += inboundCredit.poll();
+      pendingCredit += in.lastCredit();
       if (pendingCredit >= recvWindow / 4) {
         credit = (int) creditLocked(pendingCredit);
         pendingCredit = 0;
       }
-      if (overCap && inboundBytes <= conn.config.streamBufferBytes() / 2) {
+      if (overCap && in.bytes() <= conn.config.streamBufferBytes() / 2) {
         overCap = false;
         resume = true;
       }
-      if (partialCreditHeld && inbound.isEmpty()) {
+      if (partialCreditHeld && in.isEmpty()) {
         partialCreditHeld = false;
         partial = true;
       }

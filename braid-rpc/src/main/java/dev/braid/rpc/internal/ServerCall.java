@@ -29,8 +29,19 @@ import java.util.concurrent.TimeUnit;
 final class ServerCall<Q, R> extends RpcStream implements ServerStream<Q, R>, Runnable {
   private final ServiceDefinition.Entry entry;
   private final MethodDescriptor<Q, R> method;
-  private final Metadata metadata;
-  private final long deadlineNanos;
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(ServerCall.class);
+
+  /** The text a peer gets for a handler failure other than a StatusException. */
+  static final String HANDLER_FAILED = "handler failed";
+
+  /** Set on the loop before the handler runs (or, late, by the peer's Deadline packet). */
+  private volatile Metadata metadata;
+  private volatile long deadlineNanos;
+  /** loop: this call holds one stream of the server-wide limit. */
+  boolean holdsStreamLimit;
+  /** loop: {@link #start} ran. */
+  private boolean startedCall;
   private List<Runnable> cancelListeners;
   private volatile Status cancelStatus;
   /** Event loop: the unary request was dispatched. */
@@ -88,15 +99,39 @@ final class ServerCall<Q, R> extends RpcStream implements ServerStream<Q, R>, Ru
     return conn.config.handlerExecutor();
   }
 
-  /** Event loop: the Invoke arrived; streaming handlers start now, unary ones wait. */
+  /**
+   * Event loop: the Invoke and the frames read with it were handled; streaming handlers
+   * start now, unary ones wait for their request.
+   */
   void start() {
-    if (deadlineNanos != Long.MAX_VALUE) {
-      long delay = deadlineNanos - System.nanoTime();
-      deadlineTimer = conn.schedule(() -> expire(), delay);
-    }
-    if (method.type() != MethodType.UNARY) {
+    startedCall = true;
+    armDeadline();
+    if (method.type() != MethodType.UNARY && !dispatched) {
       dispatched = true;
       execute(this);
+    }
+  }
+
+  private void armDeadline() {
+    if (deadlineNanos != Long.MAX_VALUE && deadlineTimer == null && !isTerminated()) {
+      long delay = deadlineNanos - System.nanoTime();
+      deadlineTimer = conn.schedule(this::expire, delay);
+    }
+  }
+
+  /**
+   * Event loop: the client's Deadline packet: {@code micros} from now. The handler sees it
+   * as {@link #deadlineNanos()} and, as before, as metadata {@code braid-timeout-us}.
+   */
+  void peerDeadline(long micros) {
+    if (deadlineNanos != Long.MAX_VALUE) {
+      return; // the first deadline counts
+    }
+    long us = Math.min(micros, Long.MAX_VALUE / 2000);
+    metadata = metadata.with(CallOptions.DEADLINE_METADATA_KEY, Long.toString(us));
+    deadlineNanos = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(us);
+    if (startedCall) {
+      armDeadline();
     }
   }
 
@@ -104,7 +139,8 @@ final class ServerCall<Q, R> extends RpcStream implements ServerStream<Q, R>, Ru
     try {
       conn.config.handlerExecutor().execute(task);
     } catch (RuntimeException e) {
-      finish(Status.of(Code.UNAVAILABLE, "server cannot run the handler: " + e));
+      log.warn("cannot run the handler of {}", method.fullName(), e);
+      finish(Status.of(Code.UNAVAILABLE, "server cannot run the handler"));
     }
   }
 
@@ -166,7 +202,7 @@ final class ServerCall<Q, R> extends RpcStream implements ServerStream<Q, R>, Ru
     try {
       request = FrameWriter.decode(method.requestEncoding(), data);
     } catch (Exception e) {
-      finish(Status.of(Code.INVALID_ARGUMENT, "failed to decode the request: " + e));
+      finish(Status.of(Code.INTERNAL, "failed to decode the request"));
       return;
     } finally {
       data.release();
@@ -177,7 +213,7 @@ final class ServerCall<Q, R> extends RpcStream implements ServerStream<Q, R>, Ru
     try {
       response = handler.handle(request, this);
     } catch (Throwable t) {
-      finish(statusOf(t));
+      finish(statusOf(t, method.fullName()));
       return;
     }
     if (response == null) {
@@ -198,19 +234,25 @@ final class ServerCall<Q, R> extends RpcStream implements ServerStream<Q, R>, Ru
     try {
       handler.handle(this);
     } catch (Throwable t) {
-      outcome = statusOf(t);
+      outcome = statusOf(t, method.fullName());
     }
     finish(outcome);
   }
 
-  private static Status statusOf(Throwable t) {
+  /**
+   * What the peer learns of a handler's failure: a {@link StatusException} as thrown; any
+   * other throwable only as a generic message (UNKNOWN, or INTERNAL for an Error), its
+   * cause logged here once at WARN with the method, as gRPC keeps causes local.
+   */
+  static Status statusOf(Throwable t, String method) {
     if (t instanceof StatusException se) {
       return se.status();
     }
-    if (t instanceof Error e && !(t instanceof AssertionError)) {
-      return Status.of(Code.INTERNAL, "handler failed: " + e, e);
+    log.warn("handler of {} failed", method, t);
+    if (t instanceof Error && !(t instanceof AssertionError)) {
+      return Status.of(Code.INTERNAL, HANDLER_FAILED, t);
     }
-    return Status.of(Code.UNKNOWN, String.valueOf(t), t);
+    return Status.of(Code.UNKNOWN, HANDLER_FAILED, t);
   }
 
   /** The response and CloseSend as one buffer. */
@@ -272,7 +314,7 @@ final class ServerCall<Q, R> extends RpcStream implements ServerStream<Q, R>, Ru
     try {
       return FrameWriter.decode(method.requestEncoding(), b);
     } catch (Exception e) {
-      throw Status.of(Code.INVALID_ARGUMENT, "failed to decode the request: " + e, e)
+      throw Status.of(Code.INTERNAL, "failed to decode the request: " + e, e)
           .asException();
     } finally {
       b.release();
@@ -339,7 +381,11 @@ final class ServerCall<Q, R> extends RpcStream implements ServerStream<Q, R>, Ru
   private void runListeners(List<Runnable> run) {
     if (run != null) {
       for (Runnable r : run) {
-        conn.config.handlerExecutor().execute(r);
+        try {
+          conn.config.handlerExecutor().execute(r);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+          log.warn("cancel listener of {} not run: the executor rejected it", method.fullName());
+        }
       }
     }
   }

@@ -57,8 +57,8 @@ class ConnectionEmbeddedTest {
 
   static ConnectionConfig config(Multiplexing mode, java.util.concurrent.Executor executor,
       long idleMillis) {
-    return new ConnectionConfig(4 << 20, 64 << 10, 16 << 10, 1 << 20, 1 << 20, 4 << 20,
-        16 << 20, 1024, 64 << 10, 32 << 10, mode, 0, idleMillis, executor, executor);
+    return ConnectionConfig.builder().multiplexing(mode).idleTimeoutMillis(idleMillis)
+        .executor(executor).build();
   }
 
   /** A server whose handlers run directly on the test thread (no blocking handlers). */
@@ -610,10 +610,10 @@ class ConnectionEmbeddedTest {
       }
     }
     assertThat(most).as("credit on its way, past the first window")
-        .isLessThanOrEqualTo(Connection.SMALL_CALL_OUTSTANDING).isGreaterThan(0);
+        .isLessThanOrEqualTo(SmallCallWriteScheduler.SMALL_CALL_OUTSTANDING).isGreaterThan(0);
 
     client.advanceTimeBy(21, java.util.concurrent.TimeUnit.MILLISECONDS);
-    for (int i = 0; i < 4 && credit[0] <= Connection.SMALL_CALL_OUTSTANDING; i++) {
+    for (int i = 0; i < 4 && credit[0] <= SmallCallWriteScheduler.SMALL_CALL_OUTSTANDING; i++) {
       sendFrame.run();
     }
     assertThat(credit[0]).as("held credit sent once no small call is about")

@@ -305,6 +305,7 @@ class MultiplexingTest {
       assertThat(c.onClose()).succeedsWithin(Duration.ofSeconds(10));
       long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       assertThat(tookMs).as("detected within a few intervals").isLessThan(5_000);
+      ss.close(); // the next call redials, fails, and names why the connection went
       assertThatThrownBy(() -> c.invoke(EchoService.UNARY, new byte[] {1}))
           .isInstanceOfSatisfying(StatusException.class,
               e -> assertThat(e.status().message()).contains("keepalive"));
