@@ -386,8 +386,11 @@ public final class ReadExecutor {
       byte[] s = db.get(dataCf, readOptionsCached(), KeyCodec.concat(prefix, KeyCodec.STATIC));
       statics = s == null ? null : StoredRow.decode(s);
     }
-    boolean staticRule = !PartitionSliceV2.hasClusteringRestriction(asSent)
-        || slice.options().contains(SliceOption.ALWAYS_RETURN_STATIC_CONTENT);
+    // A partition read through the specific-ranges override is a paging continuation: its
+    // static-only row (if any) was on an earlier page, so it never gets one here.
+    boolean continuation = slice.specificRanges().map(x -> x.partitionKey().equals(key)).orElse(false);
+    boolean staticRule = !continuation && (!PartitionSliceV2.hasClusteringRestriction(asSent)
+        || slice.options().contains(SliceOption.ALWAYS_RETURN_STATIC_CONTENT));
     boolean staticLive = false;
     if (statics != null) {
       for (CellV c : statics.cells.values()) {
