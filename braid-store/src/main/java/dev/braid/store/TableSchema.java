@@ -130,9 +130,44 @@ public final class TableSchema {
     return new TableSchema(content.toBuilder().setVersion(Uuids.toProto(v)).build());
   }
 
-  /** A definition read back from the data directory (already complete and validated). */
-  static TableSchema load(TableDef def) {
+  /**
+   * A complete definition as the replica returns it (from {@code CreateTable} or {@code
+   * DescribeSchema}: with id and version). Clients such as a shell or a coordinator use this to
+   * build commands (clustering schema, column ids, schema versions).
+   *
+   * @throws IllegalArgumentException if the id or version is missing or a column type is unknown
+   */
+  public static TableSchema load(TableDef def) {
+    if (!def.hasId() || !def.hasVersion()) {
+      throw new IllegalArgumentException("table definition " + def.getKeyspace() + "." + def.getName()
+          + " lacks its id or version (use create() for a new definition)");
+    }
+    for (ColumnDef c : def.getColumnsList()) {
+      if (ClusteringType.byName(c.getType()) == null) {
+        throw new IllegalArgumentException("column " + c.getName() + " has unknown type " + c.getType());
+      }
+    }
     return new TableSchema(def);
+  }
+
+  /** The id of the static column named {@code name}, or -1. */
+  public int staticColumnId(String name) {
+    for (int i = 0; i < statics.size(); i++) {
+      if (statics.get(i).getName().equals(name)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The id of the regular column named {@code name}, or -1. */
+  public int regularColumnId(String name) {
+    for (int i = 0; i < regulars.size(); i++) {
+      if (regulars.get(i).getName().equals(name)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   static void checkName(String what, String name) {

@@ -281,6 +281,9 @@ public final class ReadExecutor {
    * @throws ReplicaFailure on tombstone overload or a storage failure
    */
   public void run() throws ReplicaFailure {
+    if (cmd.rowLimit() == 0 || cmd.partitionLimit() == 0 || slice.partitionRowLimit() == 0) {
+      return; // nothing may be returned
+    }
     snapshot = db.getSnapshot();
     try {
       for (KeyRange kr : keyRanges) {
