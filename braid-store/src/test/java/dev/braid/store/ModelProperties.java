@@ -349,6 +349,8 @@ class ModelProperties {
       return;
     }
 
+    // what the service receives: the command through its wire form
+    cmd = QueryCodec.forSchema(cs).decode(QueryCodec.forSchema(cs).encode(cmd));
     StoreEngine.DataResult v2 = engine.readData(cmd, pr, true, 0, Long.MAX_VALUE);
     assertThat(flatten(v2.result())).as("v2 vs oracle, " + ctx).isEqualTo(expected.rows());
     assertThat(v2.digest()).as("v2 digest, " + ctx).isEqualTo(expected.digest());
@@ -360,6 +362,7 @@ class ModelProperties {
     if (reversed && r.nextBoolean()) {
       v1 = v1.toBuilder().schemaVersion(t.version()).slice(v1.slice().legacyReversedToNative()).build();
     }
+    v1 = QueryCodec.forSchema(cs).decode(QueryCodec.forSchema(cs).encode(v1));
     List<ClusteringRange> legacy = cmd.toLegacy(order).slice().defaultRowRanges();
     Oracle.Query oq1 = new Oracle.Query(order, k -> Oracle.inLegacyRanges(order, legacy, k),
         Oracle.legacyRestricted(legacy), always, statics, regulars, rowLimit, perPartition,
