@@ -676,7 +676,10 @@ public final class StoreEngine implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
   // Reads
 
-  /** What a data read returns: the result and, if asked, the digest. */
+  /**
+   * What a data read returns: the result and, with a digest, the digest and the last-modified
+   * timestamp (without: null and {@code Long.MIN_VALUE}).
+   */
   public record DataResult(QueryResult result, byte[] digest, long lastModified) {}
 
   /**
@@ -691,8 +694,12 @@ public final class StoreEngine implements AutoCloseable {
   public DataResult readData(ReadCommandV2 cmd, PartitionRange range, boolean withDigest,
       int rateLimit, long deadlineNanos) throws ReplicaFailure {
     ReadExecutor ex = prepare(cmd, range, ReadExecutor.Mode.DATA, rateLimit, deadlineNanos);
+    if (!withDigest) {
+      ex.withoutDigest();
+    }
     ex.run();
-    return new DataResult(ex.queryResult(), withDigest ? ex.digest() : null, ex.lastModified());
+    return new DataResult(ex.queryResult(), withDigest ? ex.digest() : null,
+        withDigest ? ex.lastModified() : Long.MIN_VALUE);
   }
 
   /** The read_data verb on a v1 command: converted with {@code RangeConversions.fromLegacy}. */

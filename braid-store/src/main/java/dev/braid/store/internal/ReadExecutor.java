@@ -267,6 +267,13 @@ public final class ReadExecutor {
     return t == Long.MAX_VALUE ? KeyCodec.tableEnd(table.id()) : KeyCodec.tokenPrefix(table.id(), t + 1);
   }
 
+  private boolean digesting = true;
+
+  /** Skips the digest's work (a data read without a digest). */
+  public void withoutDigest() {
+    digesting = false;
+  }
+
   /** The key prefix of a singular range's partition (rate limiting). */
   public byte[] singlePartitionPrefix() {
     return keyRanges.get(0).prefix();
@@ -404,7 +411,7 @@ public final class ReadExecutor {
     partRows = 0;
     staticUndecided = mode == Mode.DATA && staticRule && staticLive;
     partLastModified = Long.MIN_VALUE;
-    partDigest = new ByteArrayOutputStream();
+    partDigest = digesting ? new ByteArrayOutputStream() : null;
     rp = ResultPartition.newBuilder();
     mp = null;
     if (slice.options().contains(SliceOption.SEND_PARTITION_KEY) || mode == Mode.MUTATION) {
@@ -416,7 +423,9 @@ public final class ReadExecutor {
     for (int id : slice.staticColumns()) {
       CellV c = statics == null ? null : statics.cells.get(id);
       boolean live = c != null && liveUnder(c, pdel);
-      writeLong(partDigest, live ? cellHash(c) : NULL_CELL_HASH);
+      if (partDigest != null) {
+        writeLong(partDigest, live ? cellHash(c) : NULL_CELL_HASH);
+      }
       if (live) {
         partLastModified = Math.max(partLastModified, c.ts());
       }
@@ -473,7 +482,9 @@ public final class ReadExecutor {
     if (partRows > 0 || (mode == Mode.MUTATION && hasMutationContent())) {
       if (mode == Mode.DATA) {
         result.addPartitions(rp);
-        digestContent.writeBytes(partDigest.toByteArray());
+        if (partDigest != null) {
+          digestContent.writeBytes(partDigest.toByteArray());
+        }
         lastModified = Math.max(lastModified, partLastModified);
       } else {
         recon.addPartitions(mp);
@@ -630,7 +641,9 @@ public final class ReadExecutor {
         CellV c = row.cells.get(id);
         boolean cl = c != null && liveUnder(c, eff);
         b.addCells(resultCell(cl ? c : null));
-        writeLong(partDigest, cl ? cellHash(c) : NULL_CELL_HASH);
+        if (partDigest != null) {
+          writeLong(partDigest, cl ? cellHash(c) : NULL_CELL_HASH);
+        }
         if (cl) {
           partLastModified = Math.max(partLastModified, c.ts());
         }
@@ -708,6 +721,9 @@ public final class ReadExecutor {
   }
 
   private static void writeDel(ByteArrayOutputStream o, Del d) {
+    if (o == null) {
+      return;
+    }
     if (d == null) {
       o.write(0);
       return;
@@ -718,11 +734,17 @@ public final class ReadExecutor {
   }
 
   private static void writeBytes(ByteArrayOutputStream o, byte[] b) {
+    if (o == null) {
+      return;
+    }
     writeInt(o, b.length);
     o.writeBytes(b);
   }
 
   private static void writeInt(ByteArrayOutputStream o, int v) {
+    if (o == null) {
+      return;
+    }
     o.write(v >>> 24);
     o.write(v >>> 16);
     o.write(v >>> 8);
