@@ -55,7 +55,8 @@ public final class TableSchema {
         }
         case CLUSTERING -> {
           clustering.add(c);
-          cc.add(new ClusteringColumn(t, c.getDescending() ? ClusteringOrder.DESC : ClusteringOrder.ASC));
+          cc.add(new ClusteringColumn(t, c.getDescending() ? ClusteringOrder.DESC
+              : ClusteringOrder.ASC));
         }
         case STATIC -> {
           statics.add(c);
@@ -117,7 +118,8 @@ public final class TableSchema {
     boolean hasClustering = ordered.stream().anyMatch(c -> c.getKind() == ColumnKind.CLUSTERING);
     if (!hasClustering && ordered.stream().anyMatch(c -> c.getKind() == ColumnKind.STATIC)) {
       throw new IllegalArgumentException(
-          "Static columns are only useful (and thus allowed) if the table has at least one clustering column");
+          "Static columns are only useful (and thus allowed) if the table has at least one"
+              + " clustering column");
     }
     TableDef.Builder b = in.toBuilder().clearColumns().addAllColumns(ordered)
         .setKeyspace(in.getKeyspace().toLowerCase(Locale.ROOT))
@@ -139,12 +141,14 @@ public final class TableSchema {
    */
   public static TableSchema load(TableDef def) {
     if (!def.hasId() || !def.hasVersion()) {
-      throw new IllegalArgumentException("table definition " + def.getKeyspace() + "." + def.getName()
+      throw new IllegalArgumentException("table definition " + def.getKeyspace() + "."
+          + def.getName()
           + " lacks its id or version (use create() for a new definition)");
     }
     for (ColumnDef c : def.getColumnsList()) {
       if (ClusteringType.byName(c.getType()) == null) {
-        throw new IllegalArgumentException("column " + c.getName() + " has unknown type " + c.getType());
+        throw new IllegalArgumentException("column " + c.getName() + " has unknown type "
+            + c.getType());
       }
     }
     return new TableSchema(def);
@@ -264,7 +268,8 @@ public final class TableSchema {
 
     /** The wire form. */
     public static Uuid toProto(UUID u) {
-      return Uuid.newBuilder().setMsb(u.getMostSignificantBits()).setLsb(u.getLeastSignificantBits())
+      return Uuid.newBuilder().setMsb(u.getMostSignificantBits())
+          .setLsb(u.getLeastSignificantBits())
           .build();
     }
 

@@ -141,7 +141,8 @@ public final class ReadExecutor {
   public void validate() {
     for (SliceOption o : slice.options().toSet()) {
       if (UNSUPPORTED.contains(o)) {
-        throw new InvalidRequestException("slice option " + o.name().toLowerCase(java.util.Locale.ROOT)
+        throw new InvalidRequestException("slice option "
+            + o.name().toLowerCase(java.util.Locale.ROOT)
             + " is not supported by this replica");
       }
     }
@@ -160,7 +161,8 @@ public final class ReadExecutor {
     Set<Integer> seen = new HashSet<>();
     for (int id : ids) {
       if (id < 0 || id >= count) {
-        throw new InvalidRequestException("unknown " + kind + " column id " + id + " (the table has "
+        throw new InvalidRequestException("unknown " + kind + " column id " + id
+            + " (the table has "
             + count + " " + kind + " column(s))");
       }
       if (!seen.add(id)) {
@@ -215,7 +217,8 @@ public final class ReadExecutor {
       }
       keyRanges.add(new KeyRange(bound(range.getStart(), true), KeyCodec.tableEnd(table.id()), null,
           null));
-      keyRanges.add(new KeyRange(KeyCodec.tableStart(table.id()), bound(range.getEnd(), false), null,
+      keyRanges.add(new KeyRange(KeyCodec.tableStart(table.id()), bound(range.getEnd(), false),
+          null,
           null));
       return;
     }
@@ -264,7 +267,8 @@ public final class ReadExecutor {
     if (!afterToken) {
       return KeyCodec.tokenPrefix(table.id(), t);
     }
-    return t == Long.MAX_VALUE ? KeyCodec.tableEnd(table.id()) : KeyCodec.tokenPrefix(table.id(), t + 1);
+    return t == Long.MAX_VALUE ? KeyCodec.tableEnd(table.id()) : KeyCodec.tokenPrefix(table.id(), t
+        + 1);
   }
 
   private boolean digesting = true;
@@ -399,7 +403,8 @@ public final class ReadExecutor {
     }
     // A partition read through the specific-ranges override is a paging continuation: its
     // static-only row (if any) was on an earlier page, so it never gets one here.
-    boolean continuation = slice.specificRanges().map(x -> x.partitionKey().equals(key)).orElse(false);
+    boolean continuation =
+        slice.specificRanges().map(x -> x.partitionKey().equals(key)).orElse(false);
     boolean staticRule = !continuation && (!PartitionSliceV2.hasClusteringRestriction(asSent)
         || slice.options().contains(SliceOption.ALWAYS_RETURN_STATIC_CONTENT));
     boolean staticLive = false;
@@ -611,7 +616,8 @@ public final class ReadExecutor {
         throw new ReplicaFailure(ReplicaException.newBuilder()
             .setMessage("Scanned over " + tombstoneFailureThreshold + " tombstones in " + table
                 + "; query aborted")
-            .setTombstoneOverload(TombstoneOverload.newBuilder().setTombstones(tombstones)).build());
+            .setTombstoneOverload(TombstoneOverload.newBuilder().setTombstones(tombstones))
+            .build());
       }
       if (reached(tombstones, cmd.tombstoneLimit()) && !staticUndecided) {
         stopped = true;
@@ -670,7 +676,8 @@ public final class ReadExecutor {
   private FullPosition fullPosition(PositionInPartition p, StoredRow row) {
     Position pos;
     if (row != null) {
-      dev.braid.query.proto.ClusteringPrefix.Builder k = dev.braid.query.proto.ClusteringPrefix.newBuilder();
+      dev.braid.query.proto.ClusteringPrefix.Builder k =
+          dev.braid.query.proto.ClusteringPrefix.newBuilder();
       for (byte[] c : row.clustering) {
         k.addComponents(ByteString.copyFrom(c));
       }
@@ -678,7 +685,8 @@ public final class ReadExecutor {
     } else {
       pos = QueryCodec.forSchema(cmdSchema).encode(p);
     }
-    return FullPosition.newBuilder().setPartitionKey(QueryCodec.encode(pk)).setPosition(pos).build();
+    return FullPosition.newBuilder().setPartitionKey(QueryCodec.encode(pk)).setPosition(pos)
+        .build();
   }
 
   private ResultCell resultCell(CellV c) {
