@@ -29,17 +29,20 @@ class ConcurrencyTest {
       AtomicBoolean done = new AtomicBoolean();
       Future<?> writer = pool.submit(() -> {
         for (int i = 0; i < 400; i++) {
-          e.apply(List.of(Fixtures.insert(t, 1, 2 * i, "a", 1), Fixtures.insert(t, 1, 2 * i + 1, "b", 1)), 1000, 0);
+          e.apply(List.of(Fixtures.insert(t, 1, 2 * i, "a", 1), Fixtures.insert(t, 1, 2 * i + 1,
+              "b", 1)), 1000, 0);
         }
         done.set(true);
         return null;
       });
-      List<Future<Integer>> readers = List.of(pool.submit(() -> read(e, t, done)), pool.submit(() -> read(e, t, done)));
+      List<Future<Integer>> readers = List.of(pool.submit(() -> read(e, t, done)),
+          pool.submit(() -> read(e, t, done)));
       writer.get(60, TimeUnit.SECONDS);
       for (Future<Integer> r : readers) {
         assertThat(r.get(60, TimeUnit.SECONDS)).isGreaterThan(0);
       }
-      QueryResult last = e.readData(Fixtures.select(t, List.of(PositionRange.allClusteredRows()), false, 1000),
+      QueryResult last = e.readData(Fixtures.select(t, List.of(PositionRange.allClusteredRows()),
+          false, 1000),
           PartitionRanges.singlePartition(Fixtures.key(1)), false, 0, Long.MAX_VALUE).result();
       assertThat(last.getRowCount()).isEqualTo(800);
     } finally {
@@ -51,8 +54,10 @@ class ConcurrencyTest {
   static int read(StoreEngine e, TableSchema t, AtomicBoolean done) throws Exception {
     int reads = 0;
     while (!done.get() || reads == 0) {
-      long n = e.readData(Fixtures.select(t, List.of(PositionRange.allClusteredRows()), reads % 2 == 1, 1000),
-          PartitionRanges.singlePartition(Fixtures.key(1)), false, 0, Long.MAX_VALUE).result().getRowCount();
+      long n = e.readData(Fixtures.select(t, List.of(PositionRange.allClusteredRows()),
+          reads % 2 == 1, 1000),
+          PartitionRanges.singlePartition(Fixtures.key(1)), false, 0,
+              Long.MAX_VALUE).result().getRowCount();
       assertThat(n % 2).as("rows seen: %d", n).isZero();
       reads++;
     }

@@ -70,7 +70,8 @@ class DurabilityTest {
         // reopen: every acknowledged row is there
         try (StoreEngine e = StoreEngine.open(dir, StoreOptions.defaults())) {
           TableSchema t = e.table("ks", "t");
-          QueryResult all = e.readData(Fixtures.select(t, List.of(PositionRange.allClusteredRows()), false, 1000),
+          QueryResult all = e.readData(Fixtures.select(t, List.of(PositionRange.allClusteredRows()),
+              false, 1000),
               PartitionRanges.all(), false, 0, Long.MAX_VALUE).result();
           Set<Integer> present = new HashSet<>();
           for (ResultPartition rp : all.getPartitionsList()) {
@@ -84,7 +85,8 @@ class DurabilityTest {
               missing.add(a);
             }
           }
-          assertThat(missing).as("round %d (%s): acknowledged but missing", round, policy).isEmpty();
+          assertThat(missing).as("round %d (%s): acknowledged but missing", round,
+              policy).isEmpty();
         }
       }
       assertThat(rounds).as("rounds run within the time bound").isEqualTo(ROUNDS);
