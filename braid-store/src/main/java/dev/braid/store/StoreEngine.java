@@ -88,7 +88,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: thread-safe. Writes and schema changes are serialized by one lock (a write is a
  * read-modify-write of the rows it touches, then one atomic {@link WriteBatch}); reads take a
- * RocksDB snapshot and run concurrently with each other and with writes.
+ * RocksDB snapshot and run concurrently with each other and with writes. {@link #close()} waits
+ * for running reads and writes; later calls fail with {@link IllegalStateException}.
  */
 public final class StoreEngine implements AutoCloseable {
   /** The on-disk format this build writes and the newest it reads. */
@@ -117,6 +118,10 @@ public final class StoreEngine implements AutoCloseable {
   private final WriteOptions writeOptions;
   private final ScheduledExecutorService syncer;
   private final ReentrantLock writeLock = new ReentrantLock();
+  // held shared by every read and write, exclusively by close(): the database is never closed
+  // under a running iterator
+  private final java.util.concurrent.locks.ReentrantReadWriteLock closeLock =
+      new java.util.concurrent.locks.ReentrantReadWriteLock();
   private final RateLimiter readLimiter = new RateLimiter();
   private final RateLimiter writeLimiter = new RateLimiter();
   private volatile long topologyVersion;
@@ -249,6 +254,7 @@ public final class StoreEngine implements AutoCloseable {
 
   private void saveSchema(Map<String, KeyspaceDef> ks, Map<UUID, TableSchema> byId)
       throws RocksDBException {
+    ensureOpen();
     SchemaSnapshot.Builder b = SchemaSnapshot.newBuilder().addAllKeyspaces(ks.values());
     byId.values().forEach(t -> b.addTables(t.def()));
     try (WriteOptions sync = new WriteOptions().setSync(true)) {
@@ -404,6 +410,7 @@ public final class StoreEngine implements AutoCloseable {
   }
 
   private void deleteTableData(UUID id) throws RocksDBException {
+    ensureOpen();
     // A physical delete is right here: the table's data goes with the table (DeleteRange is
     // never used for CQL deletions, which are timestamped tombstones).
     db.deleteRange(data, KeyCodec.tableStart(id), KeyCodec.tableEnd(id));
@@ -495,8 +502,10 @@ public final class StoreEngine implements AutoCloseable {
         }
       }
     }
+    closeLock.readLock().lock();
     writeLock.lock();
     try (WriteBatch batch = new WriteBatch()) {
+      ensureOpen();
       for (Map.Entry<ByteBuffer, StoredRow> e : rows.entrySet()) {
         byte[] key = bytes(e.getKey());
         byte[] old = db.get(data, key);
@@ -520,6 +529,7 @@ public final class StoreEngine implements AutoCloseable {
       throw new IOException("write failed: " + e.getMessage(), e);
     } finally {
       writeLock.unlock();
+      closeLock.readLock().unlock();
     }
   }
 
@@ -705,13 +715,18 @@ public final class StoreEngine implements AutoCloseable {
    */
   public DataResult readData(ReadCommandV2 cmd, PartitionRange range, boolean withDigest,
       int rateLimit, long deadlineNanos) throws ReplicaFailure {
-    ReadExecutor ex = prepare(cmd, range, ReadExecutor.Mode.DATA, rateLimit, deadlineNanos);
-    if (!withDigest) {
-      ex.withoutDigest();
+    closeLock.readLock().lock();
+    try {
+      ReadExecutor ex = prepare(cmd, range, ReadExecutor.Mode.DATA, rateLimit, deadlineNanos);
+      if (!withDigest) {
+        ex.withoutDigest();
+      }
+      ex.run();
+      return new DataResult(ex.queryResult(), withDigest ? ex.digest() : null,
+          withDigest ? ex.lastModified() : Long.MIN_VALUE);
+    } finally {
+      closeLock.readLock().unlock();
     }
-    ex.run();
-    return new DataResult(ex.queryResult(), withDigest ? ex.digest() : null,
-        withDigest ? ex.lastModified() : Long.MIN_VALUE);
   }
 
   /** The read_data verb on a v1 command: converted with {@code RangeConversions.fromLegacy}. */
@@ -727,11 +742,16 @@ public final class StoreEngine implements AutoCloseable {
   /** The read_digest verb on position ranges. */
   public DigestResult readDigest(ReadCommandV2 cmd, PartitionRange range, int rateLimit,
       long deadlineNanos) throws ReplicaFailure {
-    ReadExecutor ex = prepare(cmd, range, ReadExecutor.Mode.DATA, rateLimit, deadlineNanos);
-    ex.run();
-    QueryResult r = ex.queryResult();
-    return new DigestResult(ex.digest(), ex.lastModified(),
-        r.hasLastPosition() ? r.getLastPosition() : null);
+    closeLock.readLock().lock();
+    try {
+      ReadExecutor ex = prepare(cmd, range, ReadExecutor.Mode.DATA, rateLimit, deadlineNanos);
+      ex.run();
+      QueryResult r = ex.queryResult();
+      return new DigestResult(ex.digest(), ex.lastModified(),
+          r.hasLastPosition() ? r.getLastPosition() : null);
+    } finally {
+      closeLock.readLock().unlock();
+    }
   }
 
   /** The read_digest verb on a v1 command. */
@@ -743,9 +763,14 @@ public final class StoreEngine implements AutoCloseable {
   /** The read_mutation_data verb on position ranges (wrapping ranges are split in two). */
   public ReconcilableResult readMutationData(ReadCommandV2 cmd, PartitionRange range,
       long deadlineNanos) throws ReplicaFailure {
-    ReadExecutor ex = prepare(cmd, range, ReadExecutor.Mode.MUTATION, 0, deadlineNanos);
-    ex.run();
-    return ex.reconcilableResult();
+    closeLock.readLock().lock();
+    try {
+      ReadExecutor ex = prepare(cmd, range, ReadExecutor.Mode.MUTATION, 0, deadlineNanos);
+      ex.run();
+      return ex.reconcilableResult();
+    } finally {
+      closeLock.readLock().unlock();
+    }
   }
 
   /** The read_mutation_data verb on a v1 command. */
@@ -847,6 +872,7 @@ public final class StoreEngine implements AutoCloseable {
     if (closed) {
       return;
     }
+    closeLock.writeLock().lock();
     writeLock.lock();
     try {
       closed = true;
@@ -873,6 +899,7 @@ public final class StoreEngine implements AutoCloseable {
       }
     } finally {
       writeLock.unlock();
+      closeLock.writeLock().unlock();
     }
   }
 }
