@@ -106,7 +106,8 @@ final class Binder {
     if (cls == null) {
       throw invalid("Missing mandatory replication strategy class", s.replicationAt());
     }
-    if (!cls.equals("SimpleStrategy") && !cls.equals("org.apache.cassandra.locator.SimpleStrategy")) {
+    if (!cls.equals("SimpleStrategy")
+        && !cls.equals("org.apache.cassandra.locator.SimpleStrategy")) {
       throw invalid("Unsupported replication strategy '" + cls + "' (braid supports"
           + " SimpleStrategy)", at.get("class"));
     }
@@ -125,7 +126,8 @@ final class Binder {
     try {
       n = Integer.parseInt(rf.trim());
     } catch (NumberFormatException e) {
-      throw invalid("Replication factor must be numeric; found " + rf, at.get("replication_factor"));
+      throw invalid("Replication factor must be numeric; found " + rf,
+          at.get("replication_factor"));
     }
     if (n < 1) {
       throw invalid("Replication factor must be at least 1; found " + rf,
@@ -145,7 +147,8 @@ final class Binder {
     String tname = s.table().name().name();
     if (!tname.matches("\\w{1,48}")) {
       throw invalid("Table name must not be empty, more than 48 characters long, or contain"
-          + " non-alphanumeric-underscore characters (got \"" + tname + "\")", s.table().name().at());
+          + " non-alphanumeric-underscore characters (got \"" + tname + "\")",
+          s.table().name().at());
     }
     Map<String, ColumnDef> defs = new LinkedHashMap<>();
     for (ColumnDef d : s.columns()) {
@@ -536,7 +539,8 @@ final class Binder {
       throw invalid("Some partition key parts are missing: " + String.join(", ", missingPk),
           s.table().name().at());
     }
-    if (t.partitionKey().size() == 1 && t.partitionKey().get(0).type().encode(pk.get(0)).length == 0) {
+    if (t.partitionKey().size() == 1
+        && t.partitionKey().get(0).type().encode(pk.get(0)).length == 0) {
       throw invalid("Key may not be empty", at.get(t.partitionKey().get(0).name()));
     }
     List<String> missingCk = new ArrayList<>();

@@ -93,7 +93,10 @@ final class ClusteringRestrictions {
     return false;
   }
 
-  /** Whether column {@code position} is restricted by a single-column {@code =} or a multi-column {@code =} covering it. */
+  /**
+   * Whether column {@code position} is restricted by a single-column {@code =} or by a
+   * multi-column {@code =} covering it.
+   */
   boolean isRestrictedByEq(int position) {
     if (anyMulti) {
       return multiEq != null && multiEq.size() > position;
@@ -285,7 +288,7 @@ final class ClusteringRestrictions {
     return n;
   }
 
-  /** The legacy ranges and their position ranges, sorted in clustering order, empty ones dropped. */
+  /** The legacy ranges and their position ranges, in clustering order, empty ones dropped. */
   Ranges ranges() {
     if (!isRestricted()) {
       return new Ranges(List.of(ClusteringRange.full()), List.of(PositionRange.allClusteredRows()));

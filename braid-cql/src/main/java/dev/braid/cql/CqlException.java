@@ -102,7 +102,7 @@ public final class CqlException extends RuntimeException {
     return input.codePointCount(lineStart, index) + 1;
   }
 
-  /** This error re-anchored in a larger text: {@code offset} is where {@code input} starts in it. */
+  /** This error re-anchored in a larger text, where {@code input} starts at {@code offset}. */
   public CqlException within(String text, int offset) {
     if (input == null) {
       return this;

@@ -60,7 +60,8 @@ public interface ShellBackend extends AutoCloseable {
       }
       case KEYSPACE: {
         KeyspaceMetadata k = s.keyspace(d.keyspace())
-            .orElseThrow(() -> new ShellBackendException("Keyspace '" + d.keyspace() + "' not found"));
+            .orElseThrow(() -> new ShellBackendException("Keyspace '" + d.keyspace()
+                + "' not found"));
         StringJoiner out = new StringJoiner("\n\n");
         out.add(k.toCql());
         s.tables(k.name()).forEach(t -> out.add(t.toCql()));

@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param replicationFactor the replication factor
  * @param replication       the replication map as given, e.g. {@code class -> SimpleStrategy}
  */
-public record KeyspaceMetadata(String name, int replicationFactor, Map<String, String> replication) {
+public record KeyspaceMetadata(String name, int replicationFactor,
+    Map<String, String> replication) {
   /** Validates and copies. */
   public KeyspaceMetadata {
     Objects.requireNonNull(name, "name");
