@@ -78,11 +78,13 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class StoreBackend implements ShellBackend, SchemaView {
   static final int MAX_OPEN_PAGES = 64;
+  static final long SCHEMA_TTL_NANOS = 500_000_000L;
   private final String address;
   private final ClientConnection connection;
   private final ReplicaBraid.Client client;
   private final AtomicLong lastMicros = new AtomicLong();
   private volatile SchemaSnapshot snapshot;
+  private volatile long snapshotAt;
   private final Map<Long, PageState> pages = new ConcurrentHashMap<>();
   private final AtomicLong pageIds = new AtomicLong();
 
@@ -120,12 +122,19 @@ public final class StoreBackend implements ShellBackend, SchemaView {
     return this;
   }
 
+  /**
+   * The node's schema, cached for {@link #SCHEMA_TTL_NANOS} (so that one statement's lookups cost
+   * one DescribeSchema call, and changes made by other clients are seen by the next statement);
+   * dropped after each schema statement of this shell.
+   */
   private SchemaSnapshot snapshot() {
     SchemaSnapshot s = snapshot;
-    if (s == null) {
+    long now = System.nanoTime();
+    if (s == null || now - snapshotAt > SCHEMA_TTL_NANOS) {
       s = call("DescribeSchema",
           () -> client.describeSchema(DescribeSchemaRequest.getDefaultInstance()));
       snapshot = s;
+      snapshotAt = now;
     }
     return s;
   }
