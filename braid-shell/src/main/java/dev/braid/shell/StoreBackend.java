@@ -214,39 +214,36 @@ public final class StoreBackend implements ShellBackend, SchemaView {
   @Override
   public Result execute(Plan plan, Options options) {
     List<String> trace = new ArrayList<>();
-    try {
-      if (plan instanceof CreateKeyspacePlan c) {
-        timed(trace, "CreateKeyspace", () -> client.createKeyspace(CreateKeyspaceRequest
-            .newBuilder()
-            .setKeyspace(KeyspaceDef.newBuilder().setName(c.keyspace().name())
-                .setReplicationClass("SimpleStrategy")
-                .setReplicationFactor(c.keyspace().replicationFactor()))
-            .setIfNotExists(c.ifNotExists()).build()));
-      } else if (plan instanceof DropKeyspacePlan d) {
-        timed(trace, "DropKeyspace", () -> client.dropKeyspace(DropKeyspaceRequest.newBuilder()
-            .setName(d.keyspace()).setIfExists(d.ifExists()).build()));
-      } else if (plan instanceof CreateTablePlan c) {
-        timed(trace, "CreateTable", () -> client.createTable(CreateTableRequest.newBuilder()
-            .setTable(def(c.table(), true)).setIfNotExists(c.ifNotExists()).build()));
-      } else if (plan instanceof DropTablePlan d) {
-        timed(trace, "DropTable", () -> client.dropTable(DropTableRequest.newBuilder()
-            .setKeyspace(d.keyspace()).setName(d.table()).setIfExists(d.ifExists()).build()));
-      } else if (plan instanceof WritePlan w) {
-        mutate(trace, write(w));
-        return Result.empty(trace);
-      } else if (plan instanceof DeletePlan d) {
-        mutate(trace, delete(d));
-        return Result.empty(trace);
-      } else if (plan instanceof SelectPlan s) {
-        return select(s, options, trace);
-      } else {
-        throw new IllegalArgumentException("not a backend plan: " + plan);
-      }
-      snapshot = null; // schema changed
+    trace.add("consistency " + options.consistency() + " (one node: " + address + ")");
+    if (plan instanceof CreateKeyspacePlan c) {
+      timed(trace, "CreateKeyspace", () -> client.createKeyspace(CreateKeyspaceRequest
+          .newBuilder()
+          .setKeyspace(KeyspaceDef.newBuilder().setName(c.keyspace().name())
+              .setReplicationClass("SimpleStrategy")
+              .setReplicationFactor(c.keyspace().replicationFactor()))
+          .setIfNotExists(c.ifNotExists()).build()));
+    } else if (plan instanceof DropKeyspacePlan d) {
+      timed(trace, "DropKeyspace", () -> client.dropKeyspace(DropKeyspaceRequest.newBuilder()
+          .setName(d.keyspace()).setIfExists(d.ifExists()).build()));
+    } else if (plan instanceof CreateTablePlan c) {
+      timed(trace, "CreateTable", () -> client.createTable(CreateTableRequest.newBuilder()
+          .setTable(def(c.table(), true)).setIfNotExists(c.ifNotExists()).build()));
+    } else if (plan instanceof DropTablePlan d) {
+      timed(trace, "DropTable", () -> client.dropTable(DropTableRequest.newBuilder()
+          .setKeyspace(d.keyspace()).setName(d.table()).setIfExists(d.ifExists()).build()));
+    } else if (plan instanceof WritePlan w) {
+      mutate(trace, write(w));
       return Result.empty(trace);
-    } finally {
-      trace.add(0, "consistency " + options.consistency() + " (one node: " + address + ")");
+    } else if (plan instanceof DeletePlan d) {
+      mutate(trace, delete(d));
+      return Result.empty(trace);
+    } else if (plan instanceof SelectPlan s) {
+      return select(s, options, trace);
+    } else {
+      throw new IllegalArgumentException("not a backend plan: " + plan);
     }
+    snapshot = null; // schema changed
+    return Result.empty(trace);
   }
 
   private long timestamp(java.util.OptionalLong given) {
