@@ -387,7 +387,7 @@ public final class StoreBackend implements ShellBackend, SchemaView {
           s.limit().isPresent() ? s.limit().getAsInt() : Long.MAX_VALUE);
     }
     TableDef d = def(t);
-    TableSchema ts = TableSchema.create(d);
+    TableSchema ts = TableSchema.load(d);
     List<List<Object>> rows = new ArrayList<>();
     long pageRows = o.pageSize() > 0 ? o.pageSize() : Long.MAX_VALUE;
     while (state != null && rows.size() < pageRows && state.rowsLeft() > 0) {
