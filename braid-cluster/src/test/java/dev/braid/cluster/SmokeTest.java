@@ -1,0 +1,23 @@
+package dev.braid.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SmokeTest {
+  @TempDir Path tmp;
+
+  @Test
+  void bootstrapAndJoin() throws Exception {
+    try (TestNodes t = new TestNodes(tmp)) {
+      ClusterNode a = t.start(TestNodes.builder(t.newDir()).release(1));
+      ClusterNode b = t.start(TestNodes.builder(t.newDir()).release(2)
+          .seeds(List.of(a.address())));
+      assertThat(b.metadata().getMembersCount()).isEqualTo(2);
+      System.out.println(a.status().toJson());
+    }
+  }
+}
