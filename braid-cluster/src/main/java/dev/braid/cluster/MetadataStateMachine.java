@@ -23,6 +23,9 @@ import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.LifeCycle;
+import org.apache.ratis.util.MD5FileUtil;
+import org.apache.ratis.io.MD5Hash;
 
 /**
  * The replicated cluster metadata on Ratis: applies {@link Command}s through
@@ -83,9 +86,29 @@ final class MetadataStateMachine extends BaseStateMachine {
     load(storage.loadLatestSnapshot());
   }
 
+  /** Ratis pauses the state machine before it installs a snapshot from the leader. */
+  @Override
+  public void pause() {
+    LifeCycle lc = getLifeCycle();
+    if (lc.getCurrentState() == LifeCycle.State.NEW) {
+      lc.transition(LifeCycle.State.STARTING);
+      lc.transition(LifeCycle.State.RUNNING);
+    }
+    if (lc.getCurrentState() == LifeCycle.State.RUNNING) {
+      lc.transition(LifeCycle.State.PAUSING);
+      lc.transition(LifeCycle.State.PAUSED);
+    }
+  }
+
+  /** Reloads the state from the snapshot the leader installed, and resumes. */
   @Override
   public void reinitialize() throws IOException {
     load(storage.loadLatestSnapshot());
+    LifeCycle lc = getLifeCycle();
+    if (lc.getCurrentState() == LifeCycle.State.PAUSED) {
+      lc.transition(LifeCycle.State.STARTING);
+      lc.transition(LifeCycle.State.RUNNING);
+    }
   }
 
   private void load(SingleFileSnapshotInfo snapshot) throws IOException {
@@ -114,8 +137,9 @@ final class MetadataStateMachine extends BaseStateMachine {
       s.writeTo(out);
     }
     Files.move(tmp.toPath(), f.toPath(), StandardCopyOption.ATOMIC_MOVE);
+    MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(f);
     storage.updateLatestSnapshot(new SingleFileSnapshotInfo(
-        new org.apache.ratis.server.storage.FileInfo(f.toPath(), null), last));
+        new org.apache.ratis.server.storage.FileInfo(f.toPath(), md5), last));
     return last.getIndex();
   }
 

@@ -42,10 +42,16 @@ final class TestNodes implements AutoCloseable {
     return MethodDescriptor.raw("/" + REPLICA + "/" + v.wireName(), MethodType.UNARY);
   }
 
-  /** A builder with test timings and the fake replica service. */
-  static ClusterNode.Builder builder(Path dir) {
-    return ClusterNode.builder().dataDir(dir).listen("127.0.0.1", 0)
-        .raftAddress("127.0.0.1", freePort()).electionTimeout(Duration.ofMillis(300))
+  private final java.util.Map<Path, int[]> ports = new java.util.HashMap<>();
+
+  /**
+   * A builder with test timings and the fake replica service; a directory keeps its ports
+   * across restarts, as a real node's configuration would.
+   */
+  ClusterNode.Builder builder(Path dir) {
+    int[] p = ports.computeIfAbsent(dir, d -> new int[] {freePort(), freePort()});
+    return ClusterNode.builder().dataDir(dir).listen("127.0.0.1", p[0])
+        .raftAddress("127.0.0.1", p[1]).electionTimeout(Duration.ofMillis(300))
         .joinTimeout(Duration.ofSeconds(20)).peerTimeout(Duration.ofSeconds(1))
         .barrierTimeout(Duration.ofSeconds(10))
         .addService(TestNodes::replicaService);
@@ -66,6 +72,34 @@ final class TestNodes implements AutoCloseable {
       running.add(n);
     }
     return n;
+  }
+
+  /** Stops {@code n} and starts its directory again at {@code release}. */
+  ClusterNode restart(ClusterNode n, Path dir, int release) throws ClusterException {
+    stop(n);
+    return start(builder(dir).release(release));
+  }
+
+  /** The node that is Raft leader now, waiting for one. */
+  ClusterNode leader(List<ClusterNode> nodes) {
+    ClusterNode[] found = new ClusterNode[1];
+    await("a leader", 20, () -> {
+      for (ClusterNode n : nodes) {
+        if (n.isLeader()) {
+          found[0] = n;
+          return true;
+        }
+      }
+      return false;
+    });
+    return found[0];
+  }
+
+  /** Waits until the leader has run its enabler {@code rounds} more times. */
+  void awaitEnablerRounds(List<ClusterNode> nodes, int rounds) {
+    ClusterNode l = leader(nodes);
+    long target = l.enablerRounds() + rounds;
+    await("enabler rounds", 20, () -> l.enablerRounds() >= target);
   }
 
   void stop(ClusterNode n) {
