@@ -40,7 +40,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
@@ -115,7 +114,8 @@ public final class ClusterNode implements AutoCloseable {
     /** Runs on the seed after the joiner was committed as joining, before it is normal. */
     volatile Runnable afterJoinCommitted = () -> { };
     /** Runs on the leader after it proposed enabling a feature, before the commit. */
-    volatile Consumer<Feature> afterEnableProposed = f -> { };
+    volatile java.util.function.BiConsumer<ClusterNode, Feature> afterEnableProposed =
+        (n, f) -> { };
   }
 
   private final Builder config;
@@ -184,14 +184,7 @@ public final class ClusterNode implements AutoCloseable {
             RaftStorage.StartupOption.FORMAT);
         bootstrap();
       } else {
-        startRaft(RaftGroup.valueOf(GROUP_ID), RaftStorage.StartupOption.FORMAT);
-        try {
-          joinThroughSeeds();
-        } catch (ClusterException e) {
-          closeRaft();
-          directory.deleteRaftState();
-          throw e;
-        }
+        joinThroughSeeds();
       }
       ready = true;
       notifier.execute(this::reconcileListeners);
@@ -301,11 +294,13 @@ public final class ClusterNode implements AutoCloseable {
     awaitEpochOrFail(r.getEpoch());
   }
 
-  private void rejoin() throws ClusterException, InterruptedException {
+  private void rejoin() throws ClusterException, InterruptedException, IOException {
     awaitLeader();
     Member me = Transitions.find(machine.state(), hostId);
     if (me == null && !config.seeds.isEmpty() && machine.state().getMembersCount() == 0) {
-      // Crashed during a join: join again (the Raft state is only a catching-up follower's).
+      // Crashed during a join: join again from scratch (the Raft state held nothing yet).
+      closeRaft();
+      directory.deleteRaftState();
       joinThroughSeeds();
       return;
     }
@@ -320,13 +315,35 @@ public final class ClusterNode implements AutoCloseable {
     awaitEpochOrFail(r.getEpoch());
   }
 
-  private void joinThroughSeeds() throws ClusterException, InterruptedException {
+  private void joinThroughSeeds() throws ClusterException, InterruptedException, IOException {
     List<String> errors = new ArrayList<>();
     for (String seed : config.seeds) {
       try {
-        JoinReply reply = callSeedJoin(seed);
-        awaitEpochOrFail(reply.getEpoch());
-        return;
+        JoinReply plan = callSeedJoin(seed, true, false);
+        boolean learner = !plan.getVoter();
+        RaftGroup group = RaftGroup.valueOf(GROUP_ID);
+        if (learner) {
+          // A learner must know it is one from the start: a Ratis follower outside the voter
+          // set that times out becomes a candidate and shuts itself down.
+          List<RaftPeer> peers = new ArrayList<>();
+          for (dev.braid.cluster.proto.RaftPeerInfo p : plan.getPeersList()) {
+            peers.add(RaftPeer.newBuilder().setId(p.getId()).setAddress(p.getAddress())
+                .setStartupRole(p.getLearner() ? RaftPeerRole.LISTENER : RaftPeerRole.FOLLOWER)
+                .build());
+          }
+          peers.add(selfPeer(RaftPeerRole.LISTENER));
+          group = RaftGroup.valueOf(GROUP_ID, peers);
+        }
+        startRaft(group, RaftStorage.StartupOption.FORMAT);
+        try {
+          JoinReply reply = callSeedJoin(seed, false, learner);
+          awaitEpochOrFail(reply.getEpoch());
+          return;
+        } catch (StatusException | IOException | ClusterException e) {
+          closeRaft();
+          directory.deleteRaftState();
+          throw e;
+        }
       } catch (StatusException e) {
         if (e.code() == Code.FAILED_PRECONDITION || e.code() == Code.INVALID_ARGUMENT) {
           throw new ClusterException("join refused by seed " + seed + ": "
@@ -341,11 +358,12 @@ public final class ClusterNode implements AutoCloseable {
         + ")");
   }
 
-  private JoinReply callSeedJoin(String seed) throws IOException, StatusException {
+  private JoinReply callSeedJoin(String seed, boolean prepare, boolean learner)
+      throws IOException, StatusException {
     try (ClientConnection c = connect(seed)) {
       return ClusterBraid.newClient(c).withOptions(CallOptions.DEFAULT
           .withTimeout(config.joinTimeout)).join(JoinRequest.newBuilder().setMember(self())
-          .build());
+          .setPrepare(prepare).setAsLearner(learner).build());
     }
   }
 
@@ -454,9 +472,41 @@ public final class ClusterNode implements AutoCloseable {
     return m.getAddress();
   }
 
+  /** The answer to a join's prepare step: the role it will get; checks it, changes nothing. */
+  JoinReply prepareJoin(Member m) throws StatusException {
+    Transitions.Applied a = transitions.apply(machine.state(),
+        Command.newBuilder().setAddMember(m).build(), Long.MAX_VALUE);
+    if (!a.result().getOk()) {
+      throw new StatusException(Code.FAILED_PRECONDITION, a.result().getError());
+    }
+    RaftConfiguration conf = division().getRaftConf();
+    JoinReply.Builder b = JoinReply.newBuilder().setEpoch(machine.state().getEpoch());
+    RaftPeerId id = RaftPeerId.valueOf(m.getHostId());
+    boolean isVoter = false;
+    for (RaftPeer p : conf.getCurrentPeers()) {
+      b.addPeers(dev.braid.cluster.proto.RaftPeerInfo.newBuilder().setId(p.getId().toString())
+          .setAddress(p.getAddress()));
+      isVoter |= p.getId().equals(id);
+    }
+    boolean isLearner = false;
+    for (RaftPeer p : conf.getCurrentPeers(RaftPeerRole.LISTENER)) {
+      b.addPeers(dev.braid.cluster.proto.RaftPeerInfo.newBuilder().setId(p.getId().toString())
+          .setAddress(p.getAddress()).setLearner(true));
+      isLearner |= p.getId().equals(id);
+    }
+    return b.setVoter(isVoter || (!isLearner && conf.getCurrentPeers().size() < config.maxVoters))
+        .build();
+  }
+
   /** Admits a joiner; called on the leader (the service forwards otherwise). */
-  JoinReply admit(Member m) throws StatusException, ClusterException {
+  JoinReply admit(Member m, boolean asLearner) throws StatusException, ClusterException {
     synchronized (joinLock) {
+      RaftConfiguration conf = division().getRaftConf();
+      if (!asLearner && conf.getCurrentPeers().size() >= config.maxVoters
+          && conf.getPeer(RaftPeerId.valueOf(m.getHostId())) == null) {
+        throw new StatusException(Code.UNAVAILABLE, "the Raft voters are full since the join"
+            + " was prepared; join again");
+      }
       CommandResult r = submit(Command.newBuilder().setAddMember(m).build());
       if (!r.getOk()) {
         throw new StatusException(Code.FAILED_PRECONDITION, r.getError());
@@ -464,7 +514,7 @@ public final class ClusterNode implements AutoCloseable {
       hooks.afterJoinCommitted.run();
       boolean voter;
       try {
-        voter = addPeer(m);
+        voter = addPeer(m, asLearner);
       } catch (ClusterException e) {
         submit(Command.newBuilder().setAbortJoin(m.getHostId()).build());
         throw new StatusException(Code.UNAVAILABLE, "cannot add " + m.getHostId()
@@ -479,7 +529,7 @@ public final class ClusterNode implements AutoCloseable {
     }
   }
 
-  private boolean addPeer(Member m) throws ClusterException {
+  private boolean addPeer(Member m, boolean asLearner) throws ClusterException {
     RaftConfiguration conf = division().getRaftConf();
     List<RaftPeer> voters = new ArrayList<>(conf.getCurrentPeers());
     List<RaftPeer> learners = new ArrayList<>(conf.getCurrentPeers(RaftPeerRole.LISTENER));
@@ -494,7 +544,7 @@ public final class ClusterNode implements AutoCloseable {
         return false;
       }
     }
-    boolean voter = voters.size() < config.maxVoters;
+    boolean voter = !asLearner;
     RaftPeer peer = RaftPeer.newBuilder().setId(id).setAddress(m.getRaftAddress())
         .setStartupRole(voter ? RaftPeerRole.FOLLOWER : RaftPeerRole.LISTENER).build();
     (voter ? voters : learners).add(peer);
@@ -604,7 +654,7 @@ public final class ClusterNode implements AutoCloseable {
     java.util.concurrent.CompletableFuture<RaftClientReply> reply = client().async()
         .send(Message.valueOf(ByteString.copyFrom(Command.newBuilder().setEnable(f.name())
             .build().toByteArray())));
-    hooks.afterEnableProposed.accept(f);
+    hooks.afterEnableProposed.accept(this, f);
     try {
       reply.get(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

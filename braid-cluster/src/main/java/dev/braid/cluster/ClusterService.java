@@ -60,8 +60,11 @@ final class ClusterService implements ClusterBraid.Service {
         throw new StatusException(Code.UNAVAILABLE, "cannot reach the leader at " + leader);
       }
     }
+    if (request.getPrepare()) {
+      return node.prepareJoin(m);
+    }
     try {
-      return node.admit(m);
+      return node.admit(m, request.getAsLearner());
     } catch (ClusterException e) {
       throw new StatusException(Code.UNAVAILABLE, e.getMessage());
     }

@@ -3,6 +3,7 @@ package dev.braid.cluster;
 import dev.braid.cluster.proto.Command;
 import dev.braid.cluster.proto.CommandResult;
 import dev.braid.cluster.proto.Disabling;
+import dev.braid.cluster.proto.FeatureEvent;
 import dev.braid.cluster.proto.FeatureStatus;
 import dev.braid.cluster.proto.Member;
 import dev.braid.cluster.proto.MemberState;
@@ -34,13 +35,13 @@ final class Transitions {
   Applied apply(MetadataState s, Command c, long index) {
     try {
       MetadataState next = switch (c.getKindCase()) {
-        case BOOTSTRAP -> bootstrap(s, c.getBootstrap());
+        case BOOTSTRAP -> bootstrap(s, c.getBootstrap(), index);
         case ADD_MEMBER -> addMember(s, c.getAddMember());
         case MARK_NORMAL -> markNormal(s, c.getMarkNormal().getHostId());
         case UPDATE_MEMBER -> updateMember(s, c.getUpdateMember());
         case REMOVE_MEMBER -> removeMember(s, c.getRemoveMember());
         case ABORT_JOIN -> abortJoin(s, c.getAbortJoin());
-        case ENABLE -> enable(s, c.getEnable());
+        case ENABLE -> enable(s, c.getEnable(), index);
         case HOLD -> hold(s, c.getHold());
         case UNHOLD -> unhold(s, c.getUnhold());
         case DISABLE -> disable(s, c.getDisable(), index);
@@ -71,7 +72,7 @@ final class Transitions {
 
   // ---- membership ----
 
-  private MetadataState bootstrap(MetadataState s, Member m) throws Refused {
+  private MetadataState bootstrap(MetadataState s, Member m, long index) throws Refused {
     if (s.getMembersCount() > 0) {
       Member same = find(s, m.getHostId());
       if (same != null && s.getMembersCount() == 1) {
@@ -84,7 +85,8 @@ final class Transitions {
     // A fresh cluster of one node: every feature it supports is supported by all normal nodes.
     for (String f : new TreeSet<>(m.getSupportedFeaturesList())) {
       if (features.get(f) != null) {
-        b.addEnabled(f);
+        b.addEnabled(f).addHistory(FeatureEvent.newBuilder().setFeature(f).setEpoch(index)
+            .setEnabled(true));
       }
     }
     return b.build();
@@ -213,7 +215,7 @@ final class Transitions {
 
   // ---- features ----
 
-  private MetadataState enable(MetadataState s, String name) throws Refused {
+  private MetadataState enable(MetadataState s, String name, long index) throws Refused {
     Feature f = known(name);
     if (s.getEnabledList().contains(name)) {
       return null;
@@ -223,7 +225,8 @@ final class Transitions {
         || !st.getReason().equals(READY)) {
       throw new Refused("feature " + name + " cannot be enabled: " + st.getReason());
     }
-    return s.toBuilder().addEnabled(name).build();
+    return s.toBuilder().addEnabled(name).addHistory(FeatureEvent.newBuilder()
+        .setFeature(name).setEpoch(index).setEnabled(true)).build();
   }
 
   private MetadataState hold(MetadataState s, String name) throws Refused {
@@ -273,7 +276,8 @@ final class Transitions {
     List<String> enabled = new ArrayList<>(s.getEnabledList());
     enabled.remove(name);
     return s.toBuilder().clearEnabled().addAllEnabled(enabled).addHeld(name)
-        .addDisabling(Disabling.newBuilder().setFeature(name).setEpoch(index)).build();
+        .addDisabling(Disabling.newBuilder().setFeature(name).setEpoch(index))
+        .addHistory(FeatureEvent.newBuilder().setFeature(name).setEpoch(index)).build();
   }
 
   private MetadataState finishDisable(MetadataState s, String name) throws Refused {

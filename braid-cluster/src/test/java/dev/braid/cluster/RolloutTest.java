@@ -88,7 +88,9 @@ class RolloutTest {
 
       // While held, a node can roll back to release 1 and return.
       n1 = swap(n1, t.restart(n1, d1, 1));
-      assertThat(Transitions.find(n2.metadata(), id1).getRelease()).isEqualTo(1);
+      ClusterNode second = n2;
+      await("n1 at release 1 on n2", 10,
+          () -> Transitions.find(second.metadata(), id1).getRelease() == 1);
       n1 = swap(n1, t.restart(n1, d1, 2));
 
       List<AtomicInteger> fired = new ArrayList<>();
@@ -124,6 +126,8 @@ class RolloutTest {
       });
       assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
       n3.unhold(PR.name());
+      ClusterNode other = n2;
+      await("unheld on n2", 10, () -> !other.metadata().getHeldList().contains(PR.name()));
       st = pr(n2);
       assertThat(st.getState()).isEqualTo("waiting");
       assertThat(st.getReason()).contains("topology change in progress").contains("joining");
@@ -199,7 +203,9 @@ class RolloutTest {
       ClusterNode n6 = t.start(t.builder(d5).release(1).seeds(List.of(seed)));
       nodes.add(n6);
       n3 = swap(n3, t.restart(n3, d3, 1));
-      assertThat(Transitions.find(n1.metadata(), id3).getRelease()).isEqualTo(1);
+      ClusterNode firstNode = n1;
+      await("n3 at release 1 on n1", 10,
+          () -> Transitions.find(firstNode.metadata(), id3).getRelease() == 1);
       assertThat(fired).allMatch(c -> c.get() == 1);
 
       n1.unhold(PR.name());

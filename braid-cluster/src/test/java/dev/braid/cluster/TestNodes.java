@@ -102,6 +102,13 @@ final class TestNodes implements AutoCloseable {
     await("enabler rounds", 20, () -> l.enablerRounds() >= target);
   }
 
+  /** The running nodes, in start order. */
+  List<ClusterNode> running() {
+    synchronized (running) {
+      return new ArrayList<>(running);
+    }
+  }
+
   void stop(ClusterNode n) {
     synchronized (running) {
       running.remove(n);
