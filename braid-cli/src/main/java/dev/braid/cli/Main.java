@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "braid", mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "braid: a Java implementation of DRPC.",
-    subcommands = {ServeCommand.class, CallCommand.class, RangesCommand.class})
+    subcommands = {ServeCommand.class, CallCommand.class, RangesCommand.class,
+        ClusterCommand.class})
 public final class Main implements Runnable {
   @Spec
   private CommandSpec spec;
