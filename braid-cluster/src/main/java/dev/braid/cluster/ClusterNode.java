@@ -137,8 +137,8 @@ public final class ClusterNode implements AutoCloseable {
   private String hostId;
   private List<Long> tokens;
   private BraidServer server;
-  private RaftServer raft;
-  private MetadataStateMachine machine;
+  private volatile RaftServer raft;
+  private volatile MetadataStateMachine machine;
   private RaftClient client;
   private RaftGroup clientGroup;
   private ScheduledExecutorService scheduler;
