@@ -304,4 +304,33 @@ class VerbsTest {
     assertThat(send(nodes.get(1).beginRequest(), VerbFamily.READ_DIGEST, nodes.get(2)))
         .isEqualTo(Verb.READ_DIGEST_V2);
   }
+
+  @Test
+  @Order(6)
+  void removingADeadVoterPromotesALearnerThatThenVotes() throws Exception {
+    ClusterNode learner = nodes.get(3);
+    assertThat(learner.division().getRaftConf().getCurrentPeers().stream()
+        .map(p -> p.getId().toString())).doesNotContain(learner.hostId());
+    ClusterNode dead = nodes.get(1);
+    String deadId = dead.hostId();
+    t.stop(dead);
+    ClusterNode n1 = nodes.get(0);
+    assertThat(n1.status().reply().getNodesList().stream()
+        .filter(n -> n.getHostId().equals(deadId)).findFirst().get().getUp()).isFalse();
+    try (ClientConnection c = ClientConnection.connect(n1.address())) {
+      dev.braid.cluster.proto.ClusterBraid.newClient(c).withOptions(
+          CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(30))).remove(
+          dev.braid.cluster.proto.RemoveRequest.newBuilder().setHostId(deadId).build());
+    }
+    await("the learner is a voter", 20, () -> learner.division().getRaftConf()
+        .getCurrentPeers().stream().anyMatch(p -> p.getId().toString()
+            .equals(learner.hostId())));
+    // With the third voter gone too, the promoted learner's vote is needed for a quorum.
+    t.stop(nodes.get(2));
+    // Unhold of a feature that is not held changes nothing, but it commits through Raft only
+    // with a quorum: n1 and the promoted learner.
+    long before = System.nanoTime();
+    n1.unhold(PR.name());
+    assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(30));
+  }
 }
