@@ -33,6 +33,7 @@ public final class Main implements Runnable {
       RangesCommand::new,
       NodeCommand::new,
       ShellCommand::new,
+      ClusterCommand::new,
       BenchCommand::new);
 
   @Spec
