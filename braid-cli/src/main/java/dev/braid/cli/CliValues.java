@@ -4,7 +4,6 @@ import dev.braid.rpc.ClientConnection;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -14,9 +13,6 @@ import picocli.CommandLine.TypeConversionException;
 /** Parsing and printing of command-line values: addresses, durations, hex, metadata. */
 final class CliValues {
   private CliValues() {}
-
-  /** A request payload given in hex. */
-  record Payload(byte[] bytes) {}
 
   /** {@code HOST:PORT}, {@code [v6]:PORT}; the host must resolve. */
   static final class AddressConverter implements ITypeConverter<InetSocketAddress> {
@@ -35,23 +31,6 @@ final class CliValues {
     }
   }
 
-  /** Hex digits, either case, even length; the empty string is an empty payload. */
-  static final class HexConverter implements ITypeConverter<Payload> {
-    @Override
-    public Payload convert(String value) {
-      if (value.length() % 2 != 0) {
-        throw new TypeConversionException("'" + value
-            + "' is not hex: odd number of digits");
-      }
-      try {
-        return new Payload(HexFormat.of().parseHex(value));
-      } catch (IllegalArgumentException e) {
-        throw new TypeConversionException("'" + value + "' is not hex: "
-            + e.getMessage());
-      }
-    }
-  }
-
   /** {@code KEY=VALUE}: the key is non-empty, the value may be empty or contain '='. */
   static final class MetadataConverter implements ITypeConverter<Map.Entry<String, String>> {
     @Override
@@ -64,25 +43,54 @@ final class CliValues {
     }
   }
 
-  /** Durations as {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h} or combined. */
-  static final class DurationConverter implements ITypeConverter<Duration> {
+  /**
+   * A {@code --timeout}: a duration, or {@code none} ({@link #duration()} null) for no
+   * deadline. {@link #text()} is the value as typed, for messages.
+   */
+  record Timeout(Duration duration, String text) {}
+
+  /**
+   * {@code --timeout} values: {@code 500ms}, {@code 2s}, {@code 1m}, {@code 1h}, combined
+   * ({@code 1m30s}), or {@code none}. A bare number and a zero duration are errors.
+   */
+  static final class TimeoutConverter implements ITypeConverter<Timeout> {
     @Override
-    public Duration convert(String value) {
-      return parseDuration(value);
+    public Timeout convert(String value) {
+      if (value.equals("none")) {
+        return new Timeout(null, value);
+      }
+      if (value.matches("0+")) {
+        throw new TypeConversionException("'" + value + "' would fail every call at once;"
+            + " write none for no deadline (" + TIMEOUT_FORMS + ")");
+      }
+      if (value.matches("\\d+")) {
+        throw new TypeConversionException("'" + value + "' has no unit: write e.g. " + value
+            + "s or " + value + "ms (" + TIMEOUT_FORMS + ")");
+      }
+      Duration d;
+      try {
+        d = parseDuration(value);
+      } catch (TypeConversionException e) {
+        throw new TypeConversionException(e.getMessage() + "; or none for no deadline");
+      }
+      if (d.isZero()) {
+        throw new TypeConversionException("'" + value + "' is zero, which would fail every"
+            + " call; write none for no deadline");
+      }
+      return new Timeout(d, value);
     }
   }
+
+  private static final String TIMEOUT_FORMS = "accepted: 500ms, 2s, 1m, 1h, 1m30s, none";
 
   private static final Pattern DURATION_PART =
       Pattern.compile("(\\d+)(ns|us|µs|ms|s|m|h)");
 
   /**
    * Parses a duration as Go writes them, without fractions: one or more
-   * {@code <digits><unit>} parts, units {@code ns us ms s m h}; {@code 0} alone is zero.
+   * {@code <digits><unit>} parts, units {@code ns us ms s m h}.
    */
   static Duration parseDuration(String value) {
-    if (value.equals("0")) {
-      return Duration.ZERO;
-    }
     Matcher m = DURATION_PART.matcher(value);
     Duration total = Duration.ZERO;
     int end = 0;
@@ -111,7 +119,7 @@ final class CliValues {
 
   private static TypeConversionException badDuration(String value) {
     return new TypeConversionException("'" + value
-        + "' is not a duration (examples: 500ms, 5s, 2m, 1h, 1m30s)");
+        + "' is not a duration (" + TIMEOUT_FORMS.replace(", none", "") + ")");
   }
 
   /** {@code host:port}, with brackets around an IPv6 host. */

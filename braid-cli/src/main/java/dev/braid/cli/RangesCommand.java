@@ -33,9 +33,9 @@ import picocli.CommandLine.Spec;
             "Commands:",
             "  to-positions RANGE        legacy range -> position range",
             "  to-legacy POSITION_RANGE  position range -> canonical legacy range (or 'empty')",
-            "  intersect R1 R2           intersection of legacy ranges",
+            "  intersect R1 R2 ...       intersection of legacy ranges",
             "  union R1 R2 ...           union of legacy ranges",
-            "  difference R1 R2          R1 minus R2",
+            "  difference R1 R2 ...      R1 minus all the others",
             "  contains RANGE KEY        whether the legacy range selects the full key (true/false)",
             "  compare P1 P2             order of two positions: <, = or >",
             "  reverse RANGE             native reversed form (legacy or position range)",
@@ -86,6 +86,12 @@ public class RangesCommand implements Callable<Integer> {
             err.println("braid ranges: " + e.getMessage());
             err.flush();
             return BAD_INPUT;
+        } catch (IllegalArgumentException e) {
+            // every input here comes from the user: a value the notation accepted but the
+            // operation cannot take is a bad argument too
+            err.println("braid ranges: " + e.getMessage());
+            err.flush();
+            return BAD_INPUT;
         }
     }
 
@@ -101,19 +107,16 @@ public class RangesCommand implements Callable<Integer> {
                 return List.of(legacy.map(Object::toString).orElse("empty"));
             }
             case "intersect":
-                arity(2, 2);
-                return print(set(schema, 0).intersection(set(schema, 1)));
-            case "union": {
+                arity(2, Integer.MAX_VALUE);
+                return print(ClusteringIntervalSet.intersectionAll(schema, sets(schema, 0)));
+            case "union":
+                // every range is collected first and the union normalized once: n ranges take
+                // O(n log n), not the O(n^2 log n) of adding them one at a time
                 arity(1, Integer.MAX_VALUE);
-                ClusteringIntervalSet u = ClusteringIntervalSet.empty(schema);
-                for (int i = 0; i < args.size(); i++) {
-                    u = u.union(set(schema, i));
-                }
-                return print(u);
-            }
+                return print(ClusteringIntervalSet.unionAll(schema, sets(schema, 0)));
             case "difference":
-                arity(2, 2);
-                return print(set(schema, 0).difference(set(schema, 1)));
+                arity(2, Integer.MAX_VALUE);
+                return print(set(schema, 0).differenceAll(sets(schema, 1)));
             case "contains": {
                 arity(2, 2);
                 ClusteringRange r = legacy(schema, 0);
@@ -169,6 +172,15 @@ public class RangesCommand implements Callable<Integer> {
 
     private PositionRange positionRange(ClusteringSchema schema, int i) {
         return parse(describe(i), () -> Notation.parsePositionRange(schema, args.get(i)));
+    }
+
+    /** The arguments from {@code from} on, each as a set. */
+    private List<ClusteringIntervalSet> sets(ClusteringSchema schema, int from) {
+        List<ClusteringIntervalSet> sets = new ArrayList<>(args.size() - from);
+        for (int i = from; i < args.size(); i++) {
+            sets.add(set(schema, i));
+        }
+        return sets;
     }
 
     private ClusteringIntervalSet set(ClusteringSchema schema, int i) {

@@ -66,7 +66,7 @@ class CallCommandTest {
   @Test
   void metadataIsSentAndValuesMayBeEmptyOrContainEquals() {
     Cli.Result r = Cli.run("call", address, "/braid.test.Echo/Metadata", "--data-hex", "",
-        "--metadata", "k=v", "-m", "a=1=2", "--metadata", "empty=", "--timeout", "0");
+        "--metadata", "k=v", "-m", "a=1=2", "--metadata", "empty=", "--timeout", "none");
     assertThat(r.exitCode()).isZero();
     assertThat(unhex(r.out())).isEqualTo("a=1=2\nempty=\nk=v");
   }
@@ -133,12 +133,25 @@ class CallCommandTest {
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
-      "--data-hex|6|'6' is not hex: odd number of digits",
-      "--data-hex|zz|'zz' is not hex",
-      "--data-hex|68 65|'68 65' is not hex",
+      "6|'6' is not hex: odd number of digits",
+      "zz|'zz' is not hex: 'z' at character 1 (give hex digits, e.g. 68656c6c6f)",
+      "68 650|'68 650' is not hex: ' ' at character 3 (give hex digits, e.g. 68656c6c6f)",
+  })
+  void badHexExits2WithTheReason(String value, String reason) {
+    Cli.Result r = Cli.run("call", address, "/braid.test.Echo/Unary", "--data-hex", value);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).isEqualTo("braid call: " + reason + System.lineSeparator());
+    assertThat(r.exitCode()).isEqualTo(2);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
       "--metadata|novalue|'novalue' is not KEY=VALUE",
       "--metadata|=v|'=v' is not KEY=VALUE",
-      "--timeout|5|'5' is not a duration",
+      "--timeout|5|'5' has no unit: write e.g. 5s or 5ms (accepted: 500ms, 2s, 1m, 1h, 1m30s,"
+          + " none)",
+      "--timeout|0|'0' would fail every call at once; write none for no deadline",
+      "--timeout|0s|'0s' is zero, which would fail every call; write none for no deadline",
       "--timeout|5x|'5x' is not a duration",
       "--timeout|-1s|'-1s' is not a duration",
       "--timeout|1.5s|'1.5s' is not a duration",
@@ -147,6 +160,7 @@ class CallCommandTest {
     Cli.Result r = option.equals("--data-hex")
         ? Cli.run("call", address, "/braid.test.Echo/Unary", option, value)
         : Cli.run("call", address, "/braid.test.Echo/Unary", "--data-hex", "", option, value);
+    assertThat(r.err()).doesNotContain("Exception");
     assertThat(r.out()).isEmpty();
     assertThat(r.err()).startsWith("braid call: Invalid value for option '" + option + "'")
         .contains(reason).contains("Run 'braid call --help' for usage.");
@@ -164,12 +178,12 @@ class CallCommandTest {
   @Test
   void missingDataHexExits2() {
     Cli.Result r = Cli.run("call", address, "/braid.test.Echo/Unary");
-    assertThat(r.err()).contains("give --data-hex");
+    assertThat(r.err()).contains("give the request with --data-hex HEX");
     assertThat(r.exitCode()).isEqualTo(2);
   }
 
   @ParameterizedTest
-  @CsvSource({"500ms,500", "5s,5000", "2m,120000", "1h,3600000", "1m30s,90000", "0,0",
+  @CsvSource({"500ms,500", "5s,5000", "2m,120000", "1h,3600000", "1m30s,90000",
       "2000us,2", "2000000ns,2"})
   void durations(String text, long millis) {
     assertThat(CliValues.parseDuration(text)).isEqualTo(Duration.ofMillis(millis));

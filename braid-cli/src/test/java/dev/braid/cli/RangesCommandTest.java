@@ -80,7 +80,7 @@ class RangesCommandTest {
         assertThat(schema.exit).isEqualTo(2);
         assertThat(schema.err).contains("--clustering").contains("unknown type 'integr'").contains("at column 6");
         assertThat(run("--clustering", S, "frobnicate").exit).isEqualTo(2);
-        assertThat(run("--clustering", S, "intersect", "[(1), (2)]").err).contains("intersect takes 2 arguments, got 1");
+        assertThat(run("--clustering", S, "intersect", "[(1), (2)]").err).contains("intersect takes at least 2 arguments, got 1");
         assertThat(run("--clustering", S, "contains", "[(1), (2)]", "(1)").err).contains("full clustering key");
         assertThat(run("to-positions", "[(1), (2)]").exit).isEqualTo(2); // missing --clustering
     }

@@ -111,7 +111,12 @@ public enum ClusteringType {
             throw new IllegalArgumentException("timestamp " + value + " has sub-millisecond precision");
         }
         if (this == TIMESTAMP) {
-            ((Instant) value).toEpochMilli(); // throws ArithmeticException beyond the long range
+            try {
+                ((Instant) value).toEpochMilli();
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("timestamp " + value
+                        + " is outside the range of 64-bit epoch milliseconds");
+            }
         }
     }
 

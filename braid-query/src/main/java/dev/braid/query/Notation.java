@@ -265,8 +265,10 @@ public final class Notation {
                     Instant i = Instant.parse(s);
                     type.check(i);
                     return i;
-                } catch (DateTimeParseException | IllegalArgumentException e) {
+                } catch (DateTimeParseException e) {
                     throw error("invalid timestamp '" + s + "' (expected ISO-8601 with at most millisecond precision)", at);
+                } catch (IllegalArgumentException | ArithmeticException e) {
+                    throw error("invalid timestamp '" + s + "': " + e.getMessage(), at);
                 }
             }
             throw error("a quoted string is not a " + type.cqlName() + " value", at);
@@ -290,7 +292,7 @@ public final class Notation {
                     if (!tok.matches("[+-]?(NaN|Infinity|(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?)")) {
                         throw new IllegalArgumentException();
                     }
-                    return Double.parseDouble(tok);
+                    return finiteUnlessSpelledOut(tok, Double.parseDouble(tok), at);
                 case BOOLEAN:
                     if (tok.equalsIgnoreCase("true")) {
                         return Boolean.TRUE;
@@ -323,6 +325,23 @@ public final class Notation {
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw error("invalid " + type.cqlName() + " value '" + tok + "'", at);
         }
+    }
+
+    /**
+     * {@code d} parsed from {@code tok}, rejecting a decimal that is too large for a double
+     * (it would silently become Infinity) or so small that it would become zero; {@code
+     * Infinity} and {@code NaN} written out are values of their own.
+     */
+    private double finiteUnlessSpelledOut(String tok, double d, int at) {
+        if (Double.isInfinite(d) && !tok.contains("Infinity")) {
+            throw error("double value '" + tok + "' is out of range (largest: "
+                    + Double.MAX_VALUE + "; write Infinity for infinity)", at);
+        }
+        if (d == 0 && tok.split("[eE]")[0].matches(".*[1-9].*")) {
+            throw error("double value '" + tok + "' is too small to represent (smallest: "
+                    + Double.MIN_VALUE + ")", at);
+        }
+        return d;
     }
 
     private static String requireInteger(String tok) {
@@ -411,7 +430,7 @@ public final class Notation {
     private void expectEnd() {
         skipWs();
         if (!atEnd()) {
-            throw error("unexpected '" + in.charAt(pos) + "' after the end", pos);
+            throw error("unexpected '" + Character.toString(in.codePointAt(pos)) + "' after the end", pos);
         }
     }
 

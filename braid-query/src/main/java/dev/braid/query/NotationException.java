@@ -2,7 +2,8 @@ package dev.braid.query;
 
 /**
  * A malformed text-notation input. The message names the problem, the 1-based column and shows
- * the input with a caret under the offending character.
+ * the input with a caret under the offending character. Columns count Unicode code points, so
+ * the caret stays under its character after an emoji or any other supplementary character.
  */
 public final class NotationException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
@@ -16,7 +17,8 @@ public final class NotationException extends IllegalArgumentException {
      * @param index  0-based index of the offending character ({@code input.length()} for "end of input")
      */
     public NotationException(String reason, String input, int index) {
-        super(reason + " at column " + (index + 1) + "\n  " + input + "\n  " + " ".repeat(Math.max(0, index)) + "^");
+        super(reason + " at column " + column(input, index) + "\n  " + input + "\n  "
+                + " ".repeat(column(input, index) - 1) + "^");
         this.input = input;
         this.index = index;
         this.reason = reason;
@@ -27,14 +29,19 @@ public final class NotationException extends IllegalArgumentException {
         return input;
     }
 
-    /** 0-based index of the offending character. */
+    /** 0-based index of the offending character, in UTF-16 units of {@link #input()}. */
     public int index() {
         return index;
     }
 
-    /** 1-based column of the offending character. */
+    /** 1-based column of the offending character, in Unicode code points. */
     public int column() {
-        return index + 1;
+        return column(input, index);
+    }
+
+    private static int column(String input, int index) {
+        int i = Math.max(0, Math.min(index, input.length()));
+        return input.codePointCount(0, i) + 1 + Math.max(0, index - input.length());
     }
 
     /** The problem, without position or input. */

@@ -135,4 +135,59 @@ class IntervalSetProperties {
         assertThat(x.reversed().schema()).isEqualTo(s.reversed());
         assertThat(Grid.rows(s.reversed(), x.reversed().toLegacy())).isEqualTo(Grid.rows(s, a));
     }
+
+    @Provide
+    Arbitrary<List<List<PositionRange>>> manyRangeLists() {
+        return Grid.clusteredRanges().list().ofMaxSize(3).list().ofMaxSize(8);
+    }
+
+    private static List<ClusteringIntervalSet> sets(ClusteringSchema s, List<List<PositionRange>> lists) {
+        List<ClusteringIntervalSet> out = new ArrayList<>();
+        for (List<PositionRange> l : lists) {
+            out.add(ClusteringIntervalSet.of(s, l));
+        }
+        return out;
+    }
+
+    /** The n-ary operations equal the pairwise fold, and the oracle on every grid position. */
+    @Property(tries = 300)
+    void manySetOperationsEqualThePairwiseFold(@ForAll("schemas") ClusteringSchema s,
+            @ForAll("manyRangeLists") List<List<PositionRange>> lists) {
+        List<ClusteringIntervalSet> sets = sets(s, lists);
+        ClusteringIntervalSet union = ClusteringIntervalSet.empty(s);
+        ClusteringIntervalSet inter = ClusteringIntervalSet.allClusteredRows(s);
+        for (ClusteringIntervalSet x : sets) {
+            union = union.union(x);
+            inter = inter.intersection(x);
+        }
+        assertThat(ClusteringIntervalSet.unionAll(s, sets)).isEqualTo(union);
+        assertThat(ClusteringIntervalSet.intersectionAll(s, sets)).isEqualTo(inter);
+        if (!sets.isEmpty()) {
+            ClusteringIntervalSet diff = sets.get(0);
+            for (ClusteringIntervalSet x : sets.subList(1, sets.size())) {
+                diff = diff.difference(x);
+            }
+            ClusteringIntervalSet n = sets.get(0).differenceAll(sets.subList(1, sets.size()));
+            assertThat(n).isEqualTo(diff);
+            assertNormalized(s, n);
+            for (PositionInPartition p : Grid.allClusteredPositions()) {
+                boolean inFirst = inAny(s, lists.get(0), p);
+                boolean inRest = lists.subList(1, lists.size()).stream().anyMatch(l -> inAny(s, l, p));
+                assertThat(n.contains(p)).isEqualTo(inFirst && !inRest);
+            }
+        }
+        // the same sets in another order: same results
+        List<ClusteringIntervalSet> shuffled = new ArrayList<>(sets);
+        Collections.reverse(shuffled);
+        assertThat(ClusteringIntervalSet.unionAll(s, shuffled)).isEqualTo(union);
+        assertThat(ClusteringIntervalSet.intersectionAll(s, shuffled)).isEqualTo(inter);
+        for (PositionInPartition p : Grid.allClusteredPositions()) {
+            assertThat(union.contains(p)).isEqualTo(lists.stream().anyMatch(l -> inAny(s, l, p)));
+            if (!lists.isEmpty()) { // no sets: every clustered position, which the grid exceeds
+                assertThat(inter.contains(p)).isEqualTo(lists.stream().allMatch(l -> inAny(s, l, p)));
+            }
+        }
+        assertNormalized(s, ClusteringIntervalSet.unionAll(s, sets));
+        assertNormalized(s, ClusteringIntervalSet.intersectionAll(s, sets));
+    }
 }

@@ -110,4 +110,39 @@ class NotationTest {
         assertThatThrownBy(() -> Notation.parsePrefix(ClusteringSchema.parse("text"), "('abc)"))
                 .hasMessageContaining("unterminated quoted string").hasMessageContaining("column 2");
     }
+
+    @Example
+    void caretsCountCodePointsNotUtf16Units() {
+        ClusteringSchema t = ClusteringSchema.parse("text, int");
+        // "\uD83D\uDE00" is one emoji: two UTF-16 units, one code point (one column).
+        String input = "('\uD83D\uDE00', x)";
+        assertThatThrownBy(() -> Notation.parsePrefix(t, input))
+                .asInstanceOf(InstanceOfAssertFactories.type(NotationException.class))
+                .satisfies(e -> {
+                    assertThat(e.column()).isEqualTo(7);
+                    assertThat(e.index()).isEqualTo(7);
+                    assertThat(e.getMessage()).contains("at column 7").endsWith("\n  " + " ".repeat(6) + "^");
+                });
+        assertThatThrownBy(() -> Notation.parsePrefix(t, "('a', 1)\uD83D\uDE00"))
+                .hasMessageContaining("unexpected '\uD83D\uDE00' after the end at column 9");
+    }
+
+    @Example
+    void outOfRangeValuesAreNotationErrors() {
+        ClusteringSchema d = ClusteringSchema.parse("double");
+        assertThatThrownBy(() -> Notation.parsePrefix(d, "(1e999999)")).isInstanceOf(NotationException.class)
+                .hasMessageContaining("double value '1e999999' is out of range").hasMessageContaining("column 2");
+        assertThatThrownBy(() -> Notation.parsePrefix(d, "(-1e309)")).isInstanceOf(NotationException.class)
+                .hasMessageContaining("out of range");
+        assertThatThrownBy(() -> Notation.parsePrefix(d, "(1e-999999)")).isInstanceOf(NotationException.class)
+                .hasMessageContaining("too small");
+        assertThat(Notation.parsePrefix(d, "(-Infinity)").get(0)).isEqualTo(Double.NEGATIVE_INFINITY);
+        assertThat(Notation.parsePrefix(d, "(0e999999)").get(0)).isEqualTo(0.0);
+        assertThat(Notation.parsePrefix(d, "(1.7976931348623157e308)").get(0)).isEqualTo(Double.MAX_VALUE);
+        ClusteringSchema ts = ClusteringSchema.parse("timestamp");
+        assertThatThrownBy(() -> Notation.parseClusteringRange(ts, "[('+999999999-12-31T23:59:59.999Z'), +inf)"))
+                .isInstanceOf(NotationException.class)
+                .hasMessageContaining("outside the range of 64-bit epoch milliseconds")
+                .hasMessageContaining("column 3");
+    }
 }

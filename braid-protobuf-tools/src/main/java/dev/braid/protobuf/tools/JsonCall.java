@@ -64,15 +64,22 @@ public final class JsonCall {
   private static final Map<String, FileDescriptor> WELL_KNOWN = wellKnown();
 
   private final Map<String, MethodDescriptor> methods;
+  private final List<FileDescriptor> files;
   private final JsonFormat.TypeRegistry registry;
   private final JsonFormat.Parser parser;
   private final JsonFormat.Printer printer;
+  private final boolean pretty;
+  private final boolean allowUnknownFields;
 
-  private JsonCall(Map<String, MethodDescriptor> methods, JsonFormat.TypeRegistry registry,
-      boolean pretty) {
+  private JsonCall(Map<String, MethodDescriptor> methods, List<FileDescriptor> files,
+      JsonFormat.TypeRegistry registry, boolean pretty, boolean allowUnknownFields) {
     this.methods = methods;
+    this.files = files;
     this.registry = registry;
-    this.parser = JsonFormat.parser().usingTypeRegistry(registry);
+    this.pretty = pretty;
+    this.allowUnknownFields = allowUnknownFields;
+    JsonFormat.Parser parse = JsonFormat.parser().usingTypeRegistry(registry);
+    this.parser = allowUnknownFields ? parse.ignoringUnknownFields() : parse;
     JsonFormat.Printer p = JsonFormat.printer().usingTypeRegistry(registry)
         .preservingProtoFieldNames();
     this.printer = pretty ? p : p.omittingInsignificantWhitespace();
@@ -107,9 +114,11 @@ public final class JsonCall {
       build(name, protos, built, new ArrayList<>());
     }
     Map<String, MethodDescriptor> methods = new LinkedHashMap<>();
+    List<FileDescriptor> files = new ArrayList<>();
     JsonFormat.TypeRegistry.Builder registry = JsonFormat.TypeRegistry.newBuilder();
     for (String name : protos.keySet()) {
       FileDescriptor f = built.get(name);
+      files.add(f);
       registry.add(f.getMessageTypes());
       for (ServiceDescriptor s : f.getServices()) {
         for (MethodDescriptor m : s.getMethods()) {
@@ -117,7 +126,8 @@ public final class JsonCall {
         }
       }
     }
-    return new JsonCall(Collections.unmodifiableMap(methods), registry.build(), false);
+    return new JsonCall(Collections.unmodifiableMap(methods), List.copyOf(files),
+        registry.build(), false, false);
   }
 
   /**
@@ -166,7 +176,33 @@ public final class JsonCall {
 
   /** A copy that prints responses as indented, multi-line JSON (default: one line each). */
   public JsonCall prettyPrinting(boolean pretty) {
-    return new JsonCall(methods, registry, pretty);
+    return new JsonCall(methods, files, registry, pretty, allowUnknownFields);
+  }
+
+  /**
+   * A copy that ignores request fields the message type does not have (default: they are
+   * errors, like every other mismatch; see {@link #parseRequest}).
+   */
+  public JsonCall allowingUnknownFields(boolean allow) {
+    return new JsonCall(methods, files, registry, pretty, allow);
+  }
+
+  /** Every service in the set, in file order. */
+  public List<ServiceDescriptor> services() {
+    List<ServiceDescriptor> out = new ArrayList<>();
+    for (FileDescriptor f : files) {
+      out.addAll(f.getServices());
+    }
+    return out;
+  }
+
+  /**
+   * A proto-like description of a service, method or message (or enum) of the set, by full
+   * name ({@code pkg.Service}, {@code pkg.Service.Method}, {@code pkg.Service/Method},
+   * {@code pkg.Message}); empty if the set has no such symbol.
+   */
+  public java.util.Optional<String> describe(String symbol) {
+    return Describe.describe(files, symbol);
   }
 
   /** The full names ({@code /pkg.Service/Method}) of every method in the set. */
@@ -209,13 +245,42 @@ public final class JsonCall {
         ProtoEncoding.of(DynamicMessage.getDefaultInstance(m.getOutputType())));
   }
 
-  /** Parses a JSON request for {@code method}. */
+  /**
+   * Parses a JSON request for {@code method}, strictly: the text must be exactly one JSON
+   * object (nothing after it), every field must exist in the input type (unless
+   * {@link #allowingUnknownFields}) and hold the JSON kind its type takes (a string for
+   * {@code string}, {@code true}/{@code false} for {@code bool}, an array for a repeated
+   * field...), then protobuf's JSON mapping converts it. The message of the exception names
+   * the field and its expected type (or the line and column of a syntax error).
+   */
   public DynamicMessage parseRequest(String method, String json)
       throws InvalidProtocolBufferException {
-    MethodDescriptor m = method(method);
+    return parse(method(method), json);
+  }
+
+  private DynamicMessage parse(MethodDescriptor m, String json)
+      throws InvalidProtocolBufferException {
+    try {
+      StrictJson.check(StrictJson.parse(json), m.getInputType(), allowUnknownFields);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidProtocolBufferException(e.getMessage());
+    }
     DynamicMessage.Builder b = DynamicMessage.newBuilder(m.getInputType());
-    parser.merge(json, b);
+    try {
+      parser.merge(json, b);
+    } catch (InvalidProtocolBufferException e) {
+      throw new InvalidProtocolBufferException(withoutClassNames(e.getMessage()));
+    } catch (RuntimeException e) {
+      throw new InvalidProtocolBufferException("bad request for " + m.getInputType()
+          .getFullName() + ": " + withoutClassNames(String.valueOf(e.getMessage())));
+    }
     return b.build();
+  }
+
+  /** {@code "com.google.gson.JsonSyntaxException: x"} becomes {@code "x"}. */
+  static String withoutClassNames(String message) {
+    return message.replaceAll("\\b(?:[a-z_$][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error)\\b:?\\s*",
+        "").trim();
   }
 
   /** Prints a message as JSON. */
@@ -260,9 +325,7 @@ public final class JsonCall {
     }
     List<DynamicMessage> requests = new ArrayList<>();
     for (String json : jsonRequests) {
-      DynamicMessage.Builder b = DynamicMessage.newBuilder(m.getInputType());
-      parser.merge(json, b);
-      requests.add(b.build());
+      requests.add(parse(m, json));
     }
     var desc = descriptor(m);
     if (type == MethodType.UNARY) {
