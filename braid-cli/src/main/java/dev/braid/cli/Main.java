@@ -31,6 +31,7 @@ public final class Main implements Runnable {
       ServeCommand::new,
       CallCommand::new,
       RangesCommand::new,
+      NodeCommand::new,
       BenchCommand::new);
 
   @Spec
