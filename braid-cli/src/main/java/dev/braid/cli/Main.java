@@ -32,6 +32,7 @@ public final class Main implements Runnable {
       CallCommand::new,
       RangesCommand::new,
       NodeCommand::new,
+      ClusterCommand::new,
       BenchCommand::new);
 
   @Spec

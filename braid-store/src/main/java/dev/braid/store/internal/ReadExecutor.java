@@ -44,6 +44,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import net.openhft.hashing.LongHashFunction;
@@ -430,11 +431,10 @@ public final class ReadExecutor {
         mp.setPartitionDeletion(delProto(pdel));
       }
       if (statics != null) {
-        for (int id : slice.staticColumns()) {
-          CellV c = statics.cells.get(id);
-          if (c != null) {
-            mp.addStaticCells(cellProto(id, c));
-          }
+        // every column, not only the selected ones: liveness (of rows and of the static row)
+        // depends on all of them, and a coordinator merging these results must see it
+        for (Map.Entry<Integer, CellV> c : statics.cells.entrySet()) {
+          mp.addStaticCells(cellProto(c.getKey(), c.getValue()));
         }
       }
     }
@@ -585,11 +585,8 @@ public final class ReadExecutor {
       if (row.deletion != null) {
         rb.setDeletion(delProto(row.deletion));
       }
-      for (int id : slice.regularColumns()) {
-        CellV c = row.cells.get(id);
-        if (c != null) {
-          rb.addCells(cellProto(id, c));
-        }
+      for (Map.Entry<Integer, CellV> c : row.cells.entrySet()) {
+        rb.addCells(cellProto(c.getKey(), c.getValue()));
       }
       mp.addRows(rb);
     }
