@@ -20,14 +20,13 @@ class NodeRefusalTest {
   Path tmp;
 
   private Cli.Result node(String... extra) {
-    String[] args = new String[6 + extra.length];
+    String[] args = new String[5 + extra.length];
     args[0] = "node";
     args[1] = "--data";
     args[2] = tmp.resolve("n").toString();
     args[3] = "--listen";
     args[4] = "127.0.0.1:" + NodeProcesses.freePort();
-    args[5] = "--release=2";
-    System.arraycopy(extra, 0, args, 6, extra.length);
+    System.arraycopy(extra, 0, args, 5, extra.length);
     return Cli.run(args);
   }
 
