@@ -18,7 +18,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -36,10 +35,6 @@ public final class ClusterCommand implements Runnable {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
-      description = "how long to wait for the node (default ${DEFAULT-VALUE})")
-  int timeoutSeconds;
-
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(spec.commandLine(),
@@ -51,8 +46,9 @@ public final class ClusterCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @ParentCommand
-    ClusterCommand parent;
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
+        description = "how long to wait for the node (default ${DEFAULT-VALUE})")
+    int timeoutSeconds;
 
     @Parameters(index = "0", paramLabel = "HOST:PORT", description = "any node's braid address")
     String node;
@@ -73,7 +69,7 @@ public final class ClusterCommand implements Runnable {
         err.flush();
         return 2;
       }
-      Duration timeout = Duration.ofSeconds(Math.max(1, parent.timeoutSeconds));
+      Duration timeout = Duration.ofSeconds(Math.max(1, timeoutSeconds));
       try (ClientConnection c = ClientConnection.builder(node).connectTimeout(timeout)
           .connect()) {
         String text = call(ClusterBraid.newClient(c).withOptions(
@@ -84,7 +80,8 @@ public final class ClusterCommand implements Runnable {
       } catch (IllegalArgumentException e) {
         err.println(name + ": bad address '" + node + "': " + e.getMessage());
       } catch (IOException e) {
-        err.println(name + ": cannot connect to " + node + ": " + e.getMessage());
+        String m = String.valueOf(e.getMessage());
+        err.println(name + ": " + (m.contains(node) ? m : "cannot connect to " + node + ": " + m));
       } catch (StatusException e) {
         err.println(name + ": " + node + " refused (code " + e.code() + "): "
             + e.status().message());

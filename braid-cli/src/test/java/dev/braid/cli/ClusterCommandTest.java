@@ -77,7 +77,7 @@ class ClusterCommandTest {
     assertThat(remove.err()).contains("no member with host id");
     Cli.Result badFormat = Cli.run("cluster", "status", node.address(), "--format", "xml");
     assertThat(badFormat.exitCode()).isEqualTo(2);
-    Cli.Result nobody = Cli.run("cluster", "--timeout", "2", "status", "127.0.0.1:1");
+    Cli.Result nobody = Cli.run("cluster", "status", "127.0.0.1:1", "--timeout", "2");
     assertThat(nobody.exitCode()).isEqualTo(1);
     assertThat(nobody.err()).contains("cannot connect to 127.0.0.1:1");
   }

@@ -28,8 +28,10 @@ import org.junit.jupiter.api.Test;
 class NodeCommandTest {
   static Process node(Path dir) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "node", "--data", dir.toString(), "--listen", "127.0.0.1:0").redirectErrorStream(true).start();
+    return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        Main.class.getName(),
+        "node", "--data", dir.toString(), "--listen",
+            "127.0.0.1:0").redirectErrorStream(true).start();
   }
 
   /** Reads lines until one matches; returns the match (the whole output on failure, in the message). */
@@ -57,7 +59,8 @@ class NodeCommandTest {
     try {
       Process p = node(dir);
       try {
-        BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(),
+            StandardCharsets.UTF_8));
         Matcher m = await(in, Pattern.compile("^ready on 127\\.0\\.0\\.1:(\\d+)$"));
         int port = Integer.parseInt(m.group(1));
         try (ClientConnection c = ClientConnection.connect("127.0.0.1:" + port)) {
@@ -78,8 +81,10 @@ class NodeCommandTest {
       // restart: the keyspace is still there
       Process again = node(dir);
       try {
-        BufferedReader in = new BufferedReader(new InputStreamReader(again.getInputStream(), StandardCharsets.UTF_8));
-        int port = Integer.parseInt(await(in, Pattern.compile("^ready on 127\\.0\\.0\\.1:(\\d+)$")).group(1));
+        BufferedReader in = new BufferedReader(new InputStreamReader(again.getInputStream(),
+            StandardCharsets.UTF_8));
+        int port = Integer.parseInt(await(in,
+            Pattern.compile("^ready on 127\\.0\\.0\\.1:(\\d+)$")).group(1));
         try (ClientConnection c = ClientConnection.connect("127.0.0.1:" + port)) {
           assertThat(ReplicaBraid.newClient(c).describeSchema(DescribeSchemaRequest.getDefaultInstance())
               .getKeyspacesList()).extracting(KeyspaceDef::getName).isEqualTo(List.of("ks"));

@@ -88,7 +88,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: thread-safe. Writes and schema changes are serialized by one lock (a write is a
  * read-modify-write of the rows it touches, then one atomic {@link WriteBatch}); reads take a
- * RocksDB snapshot and run concurrently with each other and with writes.
+ * RocksDB snapshot and run concurrently with each other and with writes. {@link #close()} waits
+ * for running reads and writes; later calls fail with {@link IllegalStateException}.
  */
 public final class StoreEngine implements AutoCloseable {
   /** The on-disk format this build writes and the newest it reads. */
@@ -117,6 +118,10 @@ public final class StoreEngine implements AutoCloseable {
   private final WriteOptions writeOptions;
   private final ScheduledExecutorService syncer;
   private final ReentrantLock writeLock = new ReentrantLock();
+  // held shared by every read and write, exclusively by close(): the database is never closed
+  // under a running iterator
+  private final java.util.concurrent.locks.ReentrantReadWriteLock closeLock =
+      new java.util.concurrent.locks.ReentrantReadWriteLock();
   private final RateLimiter readLimiter = new RateLimiter();
   private final RateLimiter writeLimiter = new RateLimiter();
   private volatile long topologyVersion;
@@ -155,7 +160,8 @@ public final class StoreEngine implements AutoCloseable {
       List<ColumnFamilyDescriptor> cfs = List.of(
           new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
           new ColumnFamilyDescriptor("data".getBytes(StandardCharsets.UTF_8), cfOptions),
-          new ColumnFamilyDescriptor("range_tombstones".getBytes(StandardCharsets.UTF_8), cfOptions),
+          new ColumnFamilyDescriptor("range_tombstones".getBytes(StandardCharsets.UTF_8),
+              cfOptions),
           new ColumnFamilyDescriptor("meta".getBytes(StandardCharsets.UTF_8), cfOptions));
       db = RocksDB.open(dbOptions, dir.resolve("db").toString(), cfs, handles);
       data = handles.get(1);
@@ -203,7 +209,8 @@ public final class StoreEngine implements AutoCloseable {
     try {
       v = Integer.parseInt(s.substring(s.lastIndexOf(' ') + 1));
     } catch (RuntimeException e) {
-      throw new IOException("data directory " + dir + " has an unreadable FORMAT file: '" + s + "'");
+      throw new IOException("data directory " + dir + " has an unreadable FORMAT file: '" + s
+          + "'");
     }
     if (v > FORMAT_VERSION) {
       throw new IOException("data directory " + dir + " was written by braid-store format " + v
@@ -247,6 +254,7 @@ public final class StoreEngine implements AutoCloseable {
 
   private void saveSchema(Map<String, KeyspaceDef> ks, Map<UUID, TableSchema> byId)
       throws RocksDBException {
+    ensureOpen();
     SchemaSnapshot.Builder b = SchemaSnapshot.newBuilder().addAllKeyspaces(ks.values());
     byId.values().forEach(t -> b.addTables(t.def()));
     try (WriteOptions sync = new WriteOptions().setSync(true)) {
@@ -275,12 +283,14 @@ public final class StoreEngine implements AutoCloseable {
   public boolean createKeyspace(KeyspaceDef def, boolean ifNotExists) throws IOException {
     TableSchema.checkName("keyspace", def.getName());
     String cls = def.getReplicationClass();
-    if (!cls.equals("SimpleStrategy") && !cls.equals("org.apache.cassandra.locator.SimpleStrategy")) {
+    if (!cls.equals("SimpleStrategy")
+        && !cls.equals("org.apache.cassandra.locator.SimpleStrategy")) {
       throw new InvalidRequestException("Unable to find replication strategy class '" + cls
           + "' (only SimpleStrategy is supported)");
     }
     if (def.getReplicationFactor() < 1) {
-      throw new InvalidRequestException("SimpleStrategy requires a replication_factor of at least 1");
+      throw new InvalidRequestException(
+          "SimpleStrategy requires a replication_factor of at least 1");
     }
     KeyspaceDef k = def.toBuilder().setName(def.getName().toLowerCase(Locale.ROOT))
         .setReplicationClass("SimpleStrategy").build();
@@ -304,7 +314,7 @@ public final class StoreEngine implements AutoCloseable {
     }
   }
 
-  /** Drops a keyspace and its tables (their data too). Returns false if absent and {@code ifExists}. */
+  /** Drops a keyspace, its tables and their data. False if absent and {@code ifExists}. */
   public boolean dropKeyspace(String name, boolean ifExists) throws IOException {
     String n = name.toLowerCase(Locale.ROOT);
     writeLock.lock();
@@ -338,7 +348,8 @@ public final class StoreEngine implements AutoCloseable {
    * Creates a table in an existing keyspace.
    *
    * @return the complete schema, or null if it existed and {@code ifNotExists}
-   * @throws InvalidRequestException for an invalid definition, an unknown keyspace or an existing table
+   * @throws InvalidRequestException for an invalid definition, an unknown keyspace or an existing
+   * table
    */
   public TableSchema createTable(TableDef def, boolean ifNotExists) throws IOException {
     TableSchema t;
@@ -399,6 +410,7 @@ public final class StoreEngine implements AutoCloseable {
   }
 
   private void deleteTableData(UUID id) throws RocksDBException {
+    ensureOpen();
     // A physical delete is right here: the table's data goes with the table (DeleteRange is
     // never used for CQL deletions, which are timestamped tombstones).
     db.deleteRange(data, KeyCodec.tableStart(id), KeyCodec.tableEnd(id));
@@ -407,7 +419,8 @@ public final class StoreEngine implements AutoCloseable {
 
   /** The table {@code keyspace.name}, or null. */
   public TableSchema table(String keyspace, String name) {
-    return schema.byName.get(keyspace.toLowerCase(Locale.ROOT) + "." + name.toLowerCase(Locale.ROOT));
+    return schema.byName.get(keyspace.toLowerCase(Locale.ROOT) + "."
+        + name.toLowerCase(Locale.ROOT));
   }
 
   /** The table with this id, or null. */
@@ -489,8 +502,10 @@ public final class StoreEngine implements AutoCloseable {
         }
       }
     }
+    closeLock.readLock().lock();
     writeLock.lock();
     try (WriteBatch batch = new WriteBatch()) {
+      ensureOpen();
       for (Map.Entry<ByteBuffer, StoredRow> e : rows.entrySet()) {
         byte[] key = bytes(e.getKey());
         byte[] old = db.get(data, key);
@@ -505,7 +520,8 @@ public final class StoreEngine implements AutoCloseable {
       for (Map.Entry<ByteBuffer, RtWrite> e : tombs.entrySet()) {
         byte[] key = bytes(e.getKey());
         byte[] old = db.get(rts, key);
-        Del d = old == null ? e.getValue().del() : Del.max(Cells.decodeDel(old), e.getValue().del());
+        Del d = old == null ? e.getValue().del() : Del.max(Cells.decodeDel(old),
+            e.getValue().del());
         batch.put(rts, key, KeyCodec.concat(Cells.encodeDel(d), e.getValue().range()));
       }
       db.write(writeOptions, batch);
@@ -513,6 +529,7 @@ public final class StoreEngine implements AutoCloseable {
       throw new IOException("write failed: " + e.getMessage(), e);
     } finally {
       writeLock.unlock();
+      closeLock.readLock().unlock();
     }
   }
 
@@ -544,7 +561,8 @@ public final class StoreEngine implements AutoCloseable {
       long size = 0;
       for (Cell c : m.getStaticCellsList()) {
         if (c.getColumn() >= t.staticColumns().size()) {
-          throw new InvalidRequestException("unknown static column id " + c.getColumn() + " in " + t);
+          throw new InvalidRequestException("unknown static column id " + c.getColumn() + " in "
+              + t);
         }
         size += c.getValue().size();
         s.cells.merge(c.getColumn(), cell(c, t.staticType(c.getColumn()),
@@ -565,10 +583,12 @@ public final class StoreEngine implements AutoCloseable {
       for (int i = 0; i < cs.size(); i++) {
         byte[] v = r.getClustering(i).toByteArray();
         if (v.length > Limits.MAX_KEY_BYTES) {
-          throw new InvalidRequestException("Key length of " + v.length + " is longer than maximum of "
+          throw new InvalidRequestException("Key length of " + v.length
+              + " is longer than maximum of "
               + Limits.MAX_KEY_BYTES + " (column " + t.clusteringColumns().get(i).getName() + ")");
         }
-        values[i] = KeyValidation.decodeValue(cs.column(i).type(), v, t.clusteringColumns().get(i).getName());
+        values[i] = KeyValidation.decodeValue(cs.column(i).type(), v,
+            t.clusteringColumns().get(i).getName());
         s.clustering[i] = v;
         size += v.length;
       }
@@ -583,7 +603,8 @@ public final class StoreEngine implements AutoCloseable {
       }
       for (Cell c : r.getCellsList()) {
         if (c.getColumn() >= t.regularColumns().size()) {
-          throw new InvalidRequestException("unknown regular column id " + c.getColumn() + " in " + t);
+          throw new InvalidRequestException("unknown regular column id " + c.getColumn() + " in "
+              + t);
         }
         size += c.getValue().size();
         s.cells.merge(c.getColumn(), cell(c, t.regularType(c.getColumn()),
@@ -610,7 +631,8 @@ public final class StoreEngine implements AutoCloseable {
       byte[] key = KeyCodec.concat(KeyCodec.concat(prefix, KeyCodec.position(cs, range.start())),
           KeyCodec.position(cs, range.end()));
       tombs.merge(ByteBuffer.wrap(key), new RtWrite(del(rt.getDeletion(), now),
-          qc.encode(range).toByteArray()), (a, b) -> new RtWrite(Del.max(a.del(), b.del()), a.range()));
+          qc.encode(range).toByteArray()), (a, b) -> new RtWrite(Del.max(a.del(), b.del()),
+              a.range()));
     }
   }
 
@@ -676,7 +698,10 @@ public final class StoreEngine implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
   // Reads
 
-  /** What a data read returns: the result and, if asked, the digest. */
+  /**
+   * What a data read returns: the result and, with a digest, the digest and the last-modified
+   * timestamp (without: null and {@code Long.MIN_VALUE}).
+   */
   public record DataResult(QueryResult result, byte[] digest, long lastModified) {}
 
   /**
@@ -690,9 +715,18 @@ public final class StoreEngine implements AutoCloseable {
    */
   public DataResult readData(ReadCommandV2 cmd, PartitionRange range, boolean withDigest,
       int rateLimit, long deadlineNanos) throws ReplicaFailure {
-    ReadExecutor ex = prepare(cmd, range, ReadExecutor.Mode.DATA, rateLimit, deadlineNanos);
-    ex.run();
-    return new DataResult(ex.queryResult(), withDigest ? ex.digest() : null, ex.lastModified());
+    closeLock.readLock().lock();
+    try {
+      ReadExecutor ex = prepare(cmd, range, ReadExecutor.Mode.DATA, rateLimit, deadlineNanos);
+      if (!withDigest) {
+        ex.withoutDigest();
+      }
+      ex.run();
+      return new DataResult(ex.queryResult(), withDigest ? ex.digest() : null,
+          withDigest ? ex.lastModified() : Long.MIN_VALUE);
+    } finally {
+      closeLock.readLock().unlock();
+    }
   }
 
   /** The read_data verb on a v1 command: converted with {@code RangeConversions.fromLegacy}. */
@@ -708,11 +742,16 @@ public final class StoreEngine implements AutoCloseable {
   /** The read_digest verb on position ranges. */
   public DigestResult readDigest(ReadCommandV2 cmd, PartitionRange range, int rateLimit,
       long deadlineNanos) throws ReplicaFailure {
-    ReadExecutor ex = prepare(cmd, range, ReadExecutor.Mode.DATA, rateLimit, deadlineNanos);
-    ex.run();
-    QueryResult r = ex.queryResult();
-    return new DigestResult(ex.digest(), ex.lastModified(),
-        r.hasLastPosition() ? r.getLastPosition() : null);
+    closeLock.readLock().lock();
+    try {
+      ReadExecutor ex = prepare(cmd, range, ReadExecutor.Mode.DATA, rateLimit, deadlineNanos);
+      ex.run();
+      QueryResult r = ex.queryResult();
+      return new DigestResult(ex.digest(), ex.lastModified(),
+          r.hasLastPosition() ? r.getLastPosition() : null);
+    } finally {
+      closeLock.readLock().unlock();
+    }
   }
 
   /** The read_digest verb on a v1 command. */
@@ -724,9 +763,14 @@ public final class StoreEngine implements AutoCloseable {
   /** The read_mutation_data verb on position ranges (wrapping ranges are split in two). */
   public ReconcilableResult readMutationData(ReadCommandV2 cmd, PartitionRange range,
       long deadlineNanos) throws ReplicaFailure {
-    ReadExecutor ex = prepare(cmd, range, ReadExecutor.Mode.MUTATION, 0, deadlineNanos);
-    ex.run();
-    return ex.reconcilableResult();
+    closeLock.readLock().lock();
+    try {
+      ReadExecutor ex = prepare(cmd, range, ReadExecutor.Mode.MUTATION, 0, deadlineNanos);
+      ex.run();
+      return ex.reconcilableResult();
+    } finally {
+      closeLock.readLock().unlock();
+    }
   }
 
   /** The read_mutation_data verb on a v1 command. */
@@ -828,6 +872,7 @@ public final class StoreEngine implements AutoCloseable {
     if (closed) {
       return;
     }
+    closeLock.writeLock().lock();
     writeLock.lock();
     try {
       closed = true;
@@ -854,6 +899,7 @@ public final class StoreEngine implements AutoCloseable {
       }
     } finally {
       writeLock.unlock();
+      closeLock.writeLock().unlock();
     }
   }
 }

@@ -39,8 +39,10 @@ class DurabilityTest {
       Random r = new Random(42);
       Set<Integer> acked = new HashSet<>();
       int next = 0;
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      int rounds = 0;
       for (int round = 0; round < ROUNDS && System.nanoTime() < deadline; round++) {
+        rounds++;
         String policy = round % 2 == 0 ? "PERIODIC" : "EVERY_WRITE";
         int killAfter = 1 + r.nextInt(round % 2 == 0 ? 400 : 60);
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -68,7 +70,8 @@ class DurabilityTest {
         // reopen: every acknowledged row is there
         try (StoreEngine e = StoreEngine.open(dir, StoreOptions.defaults())) {
           TableSchema t = e.table("ks", "t");
-          QueryResult all = e.readData(Fixtures.select(t, List.of(PositionRange.allClusteredRows()), false, 1000),
+          QueryResult all = e.readData(Fixtures.select(t, List.of(PositionRange.allClusteredRows()),
+              false, 1000),
               PartitionRanges.all(), false, 0, Long.MAX_VALUE).result();
           Set<Integer> present = new HashSet<>();
           for (ResultPartition rp : all.getPartitionsList()) {
@@ -82,9 +85,11 @@ class DurabilityTest {
               missing.add(a);
             }
           }
-          assertThat(missing).as("round %d (%s): acknowledged but missing", round, policy).isEmpty();
+          assertThat(missing).as("round %d (%s): acknowledged but missing", round,
+              policy).isEmpty();
         }
       }
+      assertThat(rounds).as("rounds run within the time bound").isEqualTo(ROUNDS);
       assertThat(acked.size()).isGreaterThanOrEqualTo(ROUNDS);
     } finally {
       TestFiles.deleteRecursively(dir);

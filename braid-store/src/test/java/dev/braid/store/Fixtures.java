@@ -62,14 +62,17 @@ final class Fixtures {
   }
 
   /** SELECT v, w (and s) over the given ranges, at {@code now}. */
-  static ReadCommandV2 select(TableSchema t, List<PositionRange> ranges, boolean reversed, long now) {
-    PartitionSliceV2 slice = PartitionSliceV2.builder().defaultRowRanges(ranges).staticColumns(List.of(0))
+  static ReadCommandV2 select(TableSchema t, List<PositionRange> ranges, boolean reversed,
+      long now) {
+    PartitionSliceV2 slice =
+        PartitionSliceV2.builder().defaultRowRanges(ranges).staticColumns(List.of(0))
         .regularColumns(List.of(0, 1)).options(SliceOptions.of(SliceOption.SEND_CLUSTERING_KEY,
             SliceOption.SEND_PARTITION_KEY)).build();
     if (reversed) {
       slice = slice.reversed();
     }
-    return ReadCommandV2.builder().tableId(t.id()).schemaVersion(reversed ? t.reversedVersion() : t.version())
+    return ReadCommandV2.builder().tableId(t.id()).schemaVersion(reversed ? t.reversedVersion()
+        : t.version())
         .slice(slice).timestamp(Instant.ofEpochSecond(now)).build();
   }
 }

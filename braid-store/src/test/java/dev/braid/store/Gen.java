@@ -26,7 +26,8 @@ final class Gen {
     int n = minCols + r.nextInt(maxCols - minCols + 1);
     List<ClusteringColumn> cols = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      cols.add(new ClusteringColumn(type(r), r.nextBoolean() ? ClusteringOrder.ASC : ClusteringOrder.DESC));
+      cols.add(new ClusteringColumn(type(r), r.nextBoolean() ? ClusteringOrder.ASC
+          : ClusteringOrder.DESC));
     }
     return ClusteringSchema.of(cols);
   }
@@ -46,11 +47,13 @@ final class Gen {
         return d[r.nextInt(d.length)];
       }
       case TEXT: {
-        String[] d = {"", "a", "a\0", "a\0b", "ab", "b", "\0", "\u00e9", "\uD83D\uDE00", "z\0\0", "zz"};
+        String[] d = {"", "a", "a\0", "a\0b", "ab", "b", "\0", "\u00e9", "\uD83D\uDE00", "z\0\0",
+            "zz"};
         return d[r.nextInt(d.length)];
       }
       case BLOB: {
-        byte[][] d = {{}, {0}, {0, 0}, {1}, {0, (byte) 0xFF}, {(byte) 0xFF}, {(byte) 0xFF, 0}, {1, 2}};
+        byte[][] d = {{}, {0}, {0, 0}, {1}, {0, (byte) 0xFF}, {(byte) 0xFF}, {(byte) 0xFF, 0}, {1,
+            2}};
         return Bytes.of(d[r.nextInt(d.length)]);
       }
       case BOOLEAN:

@@ -76,7 +76,8 @@ class ModelProperties {
   }
 
   static TableSchema randomTable(Random r) throws Exception {
-    TableDef.Builder t = TableDef.newBuilder().setKeyspace("ks").setName("t" + tables.incrementAndGet());
+    TableDef.Builder t = TableDef.newBuilder().setKeyspace("ks").setName("t"
+        + tables.incrementAndGet());
     t.addColumns(ColumnDef.newBuilder().setName("p0").setType("int").setKind(ColumnKind.PARTITION_KEY));
     if (r.nextInt(3) == 0) {
       t.addColumns(ColumnDef.newBuilder().setName("p1").setType("text").setKind(ColumnKind.PARTITION_KEY));
@@ -88,11 +89,13 @@ class ModelProperties {
     }
     int ns = r.nextInt(3) == 0 ? 0 : r.nextInt(3);
     for (int i = 0; i < ns; i++) {
-      t.addColumns(ColumnDef.newBuilder().setName("s" + i).setType(Gen.type(r).cqlName()).setKind(ColumnKind.STATIC));
+      t.addColumns(ColumnDef.newBuilder().setName("s"
+          + i).setType(Gen.type(r).cqlName()).setKind(ColumnKind.STATIC));
     }
     int nr = 1 + r.nextInt(3);
     for (int i = 0; i < nr; i++) {
-      t.addColumns(ColumnDef.newBuilder().setName("r" + i).setType(Gen.type(r).cqlName()).setKind(ColumnKind.REGULAR));
+      t.addColumns(ColumnDef.newBuilder().setName("r"
+          + i).setType(Gen.type(r).cqlName()).setKind(ColumnKind.REGULAR));
     }
     return engine.createTable(t.build(), false);
   }
@@ -109,7 +112,8 @@ class ModelProperties {
     return ByteString.copyFrom(t.encode(Gen.value(r, t, false)));
   }
 
-  static Cell randomCell(Random r, int col, ClusteringType type, long ts, int now, boolean allowTomb) {
+  static Cell randomCell(Random r, int col, ClusteringType type, long ts, int now,
+      boolean allowTomb) {
     Cell.Builder c = Cell.newBuilder().setColumn(col).setTimestamp(ts);
     if (allowTomb && r.nextInt(5) == 0) {
       return c.setTombstone(true).setLocalDeletionTime(now).build();
@@ -167,7 +171,8 @@ class ModelProperties {
     }
     int rowsN = 1 + r.nextInt(2);
     for (int k = 0; k < rowsN; k++) {
-      Row.Builder row = Row.newBuilder().addAllClustering(encodeKey(cs, randomKeyPrefix(r, cs, cs.size())));
+      Row.Builder row = Row.newBuilder().addAllClustering(encodeKey(cs, randomKeyPrefix(r, cs,
+          cs.size())));
       if (op == 6) {
         row.setDeletion(DeletionTime.newBuilder().setMarkedForDeleteAt(ts).setLocalDeletionTime(now));
       } else {
@@ -236,7 +241,8 @@ class ModelProperties {
     if (!c.getPresent()) {
       return "null";
     }
-    return Bytes.of(c.getValue().toByteArray()).toHex() + "@" + c.getTimestamp() + "/ttl" + c.getTtl()
+    return Bytes.of(c.getValue().toByteArray()).toHex() + "@" + c.getTimestamp() + "/ttl"
+        + c.getTtl()
         + "/exp" + c.getExpiry();
   }
 
@@ -287,7 +293,8 @@ class ModelProperties {
     List<PositionRange> fwd = randomRanges(r, cs);
     List<Integer> statics = randomColumns(r, t.staticColumns().size());
     List<Integer> regulars = randomColumns(r, t.regularColumns().size());
-    SliceOptions opts = SliceOptions.of(SliceOption.SEND_CLUSTERING_KEY, SliceOption.SEND_PARTITION_KEY,
+    SliceOptions opts = SliceOptions.of(SliceOption.SEND_CLUSTERING_KEY,
+        SliceOption.SEND_PARTITION_KEY,
         SliceOption.SEND_TIMESTAMP, SliceOption.SEND_EXPIRY, SliceOption.SEND_TTL);
     if (r.nextInt(5) == 0) {
       opts = opts.with(SliceOption.ALWAYS_RETURN_STATIC_CONTENT);
@@ -295,7 +302,8 @@ class ModelProperties {
     boolean paged = r.nextInt(3) == 0;
     long rowLimit = !paged && r.nextInt(3) == 0 ? 1 + r.nextInt(6) : ReadCommand.NO_ROW_LIMIT;
     long perPartition = !paged && r.nextInt(4) == 0 ? 1 + r.nextInt(3) : -1L;
-    long partitionLimit = !paged && r.nextInt(4) == 0 ? 1 + r.nextInt(2) : ReadCommand.NO_PARTITION_LIMIT;
+    long partitionLimit = !paged && r.nextInt(4) == 0 ? 1 + r.nextInt(2)
+        : ReadCommand.NO_PARTITION_LIMIT;
     PartitionKey single = r.nextBoolean() ? randomKey(r, t) : null;
     int now = BASE + r.nextInt(10);
     PartitionSliceV2 slice = PartitionSliceV2.builder().defaultRowRanges(fwd).staticColumns(statics)
@@ -306,14 +314,25 @@ class ModelProperties {
     ReadCommandV2 cmd = ReadCommandV2.builder().tableId(t.id())
         .schemaVersion(reversed ? t.reversedVersion() : t.version()).slice(slice)
         .timestamp(Instant.ofEpochSecond(now)).rowLimit(rowLimit).partitionLimit(partitionLimit).build();
-    PartitionRange pr = single != null ? PartitionRanges.singlePartition(single) : PartitionRanges.all();
+    PartitionRange pr = single != null ? PartitionRanges.singlePartition(single)
+        : PartitionRanges.all();
+    java.util.function.LongPredicate tokens = x -> true;
+    if (single == null && r.nextInt(3) == 0) {
+      // a (start, end] token range between tokens of the key domain (start < end: no wrap)
+      long a = Murmur3Token.token(randomKey(r, t)) + r.nextInt(3) - 1;
+      long b = Murmur3Token.token(randomKey(r, t)) + r.nextInt(3) - 1;
+      long lo = Math.min(a, b);
+      long hi = Math.max(a, b);
+      pr = PartitionRanges.tokenRange(lo, hi);
+      tokens = x -> x > lo && x <= hi;
+    }
 
     boolean restricted = PartitionSliceV2.hasClusteringRestriction(fwd);
     boolean always = opts.contains(SliceOption.ALWAYS_RETURN_STATIC_CONTENT);
     // the v2 oracle: membership in the forward position ranges
     Oracle.Query oq = new Oracle.Query(order, k -> Oracle.inPositionRanges(cs, fwd, k),
         fwd.isEmpty() || fwd.stream().anyMatch(x -> !x.equals(PositionRange.allClusteredRows())),
-        always, statics, regulars, rowLimit, perPartition, partitionLimit, single, now);
+        always, statics, regulars, rowLimit, perPartition, partitionLimit, single, now, tokens);
     assertThat(oq.restricted()).isEqualTo(restricted);
     Oracle.Answer expected = oracle.read(oq);
     String ctx = "schema " + cs + " cmd " + cmd + " range " + pr;
@@ -339,6 +358,8 @@ class ModelProperties {
       return;
     }
 
+    // what the service receives: the command through its wire form
+    cmd = QueryCodec.forSchema(cs).decode(QueryCodec.forSchema(cs).encode(cmd));
     StoreEngine.DataResult v2 = engine.readData(cmd, pr, true, 0, Long.MAX_VALUE);
     assertThat(flatten(v2.result())).as("v2 vs oracle, " + ctx).isEqualTo(expected.rows());
     assertThat(v2.digest()).as("v2 digest, " + ctx).isEqualTo(expected.digest());
@@ -348,12 +369,14 @@ class ModelProperties {
     // half-reversed one with the table's schema version), read through the v1 entry point
     ReadCommand v1 = cmd.toLegacy(order);
     if (reversed && r.nextBoolean()) {
-      v1 = v1.toBuilder().schemaVersion(t.version()).slice(v1.slice().legacyReversedToNative()).build();
+      v1 =
+          v1.toBuilder().schemaVersion(t.version()).slice(v1.slice().legacyReversedToNative()).build();
     }
+    v1 = QueryCodec.forSchema(cs).decode(QueryCodec.forSchema(cs).encode(v1));
     List<ClusteringRange> legacy = cmd.toLegacy(order).slice().defaultRowRanges();
     Oracle.Query oq1 = new Oracle.Query(order, k -> Oracle.inLegacyRanges(order, legacy, k),
         Oracle.legacyRestricted(legacy), always, statics, regulars, rowLimit, perPartition,
-        partitionLimit, single, now);
+        partitionLimit, single, now, tokens);
     Oracle.Answer expected1 = oracle.read(oq1);
     StoreEngine.DataResult v1r = engine.readData(v1, pr, true, 0, Long.MAX_VALUE);
     assertThat(flatten(v1r.result())).as("v1 vs v2, " + ctx).isEqualTo(flatten(v2.result()));
@@ -364,11 +387,13 @@ class ModelProperties {
         && partitionLimit == ReadCommand.NO_PARTITION_LIMIT) {
       // the reconcilable result carries everything the result depends on: rebuilt from it alone,
       // an oracle gives the same answer (v1 and v2 mutation reads agree too)
-      dev.braid.store.proto.ReconcilableResult rec = engine.readMutationData(cmd, pr, Long.MAX_VALUE);
+      dev.braid.store.proto.ReconcilableResult rec = engine.readMutationData(cmd, pr,
+          Long.MAX_VALUE);
       assertThat(engine.readMutationData(v1, pr, Long.MAX_VALUE)).isEqualTo(rec);
       Oracle rebuilt = new Oracle(t);
       rec.getPartitionsList().forEach(rebuilt::apply);
-      assertThat(rebuilt.read(oq).rows()).as("from the reconcilable result, " + ctx).isEqualTo(expected.rows());
+      assertThat(rebuilt.read(oq).rows()).as("from the reconcilable result, "
+          + ctx).isEqualTo(expected.rows());
       assertThat(rebuilt.read(oq).digest()).isEqualTo(expected.digest());
     }
     StoreEngine.DigestResult d = engine.readDigest(v1, pr, 0, Long.MAX_VALUE);

@@ -56,7 +56,8 @@ final class Oracle {
     final List<Map.Entry<PositionRange, ODel>> rts = new ArrayList<>();
 
     OPartition(ClusteringSchema s) {
-      rows = new TreeMap<>((a, b) -> s.compare(PositionInPartition.forKey(a), PositionInPartition.forKey(b)));
+      rows = new TreeMap<>((a, b) -> s.compare(PositionInPartition.forKey(a),
+          PositionInPartition.forKey(b)));
     }
   }
 
@@ -95,7 +96,8 @@ final class Oracle {
       return new OCell(c.getTimestamp(), 2, c.getLocalDeletionTime(), new byte[0], 0);
     }
     if (c.getTtl() > 0) {
-      return new OCell(c.getTimestamp(), 1, c.getLocalDeletionTime(), c.getValue().toByteArray(), c.getTtl());
+      return new OCell(c.getTimestamp(), 1, c.getLocalDeletionTime(), c.getValue().toByteArray(),
+          c.getTtl());
     }
     return new OCell(c.getTimestamp(), 0, Integer.MAX_VALUE, c.getValue().toByteArray(), 0);
   }
@@ -148,7 +150,8 @@ final class Oracle {
   /** A read request in oracle terms. */
   record Query(ClusteringSchema order, Predicate<ClusteringPrefix> selects, boolean restricted,
       boolean alwaysStatic, List<Integer> statics, List<Integer> regulars, long rowLimit,
-      long perPartitionLimit, long partitionLimit, PartitionKey single, int now) {}
+      long perPartitionLimit, long partitionLimit, PartitionKey single, int now,
+      java.util.function.LongPredicate tokens) {}
 
   /** A flattened result row: partition, static cells, clustering (null for static-only) and cells. */
   record FlatRow(String pk, List<String> statics, List<String> clustering, List<String> cells) {}
@@ -170,7 +173,8 @@ final class Oracle {
     if (!live) {
       return "null";
     }
-    return Bytes.of(c.value).toHex() + "@" + c.ts + "/ttl" + c.ttl + "/exp" + (c.kind == 1 ? c.ldt : 0);
+    return Bytes.of(c.value).toHex() + "@" + c.ts + "/ttl" + c.ttl + "/exp" + (c.kind == 1 ? c.ldt
+        : 0);
   }
 
   List<OPartition> ordered() {
@@ -203,7 +207,11 @@ final class Oracle {
       if (q.single != null && !p.key.equals(q.single)) {
         continue;
       }
-      if (Long.compareUnsigned(rows, q.rowLimit) >= 0 || Long.compareUnsigned(parts, q.partitionLimit) >= 0) {
+      if (!q.tokens.test(Murmur3Token.tokenOfBytes(p.ser))) {
+        continue;
+      }
+      if (Long.compareUnsigned(rows, q.rowLimit) >= 0 || Long.compareUnsigned(parts,
+          q.partitionLimit) >= 0) {
         break;
       }
       String pk = p.key.toString();
@@ -321,7 +329,8 @@ final class Oracle {
   // Range membership, brute force
 
   /** Whether a full key is in a position range (under {@code order}). */
-  static boolean inPositionRanges(ClusteringSchema order, List<PositionRange> ranges, ClusteringPrefix k) {
+  static boolean inPositionRanges(ClusteringSchema order, List<PositionRange> ranges,
+      ClusteringPrefix k) {
     PositionInPartition p = PositionInPartition.forKey(k);
     for (PositionRange r : ranges) {
       if (r.contains(order, p)) {
@@ -335,7 +344,8 @@ final class Oracle {
    * Whether a full key is in a legacy range, by the ground truth of the reference: compare the
    * key truncated to each bound's length with the bound.
    */
-  static boolean inLegacyRanges(ClusteringSchema order, List<ClusteringRange> ranges, ClusteringPrefix k) {
+  static boolean inLegacyRanges(ClusteringSchema order, List<ClusteringRange> ranges,
+      ClusteringPrefix k) {
     for (ClusteringRange r : ranges) {
       if (inLegacy(order, r, k)) {
         return true;

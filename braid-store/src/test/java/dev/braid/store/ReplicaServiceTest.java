@@ -22,6 +22,7 @@ import dev.braid.store.proto.ReadDigestResponse;
 import dev.braid.store.proto.ReadDigestV2Request;
 import dev.braid.store.proto.ReadMutationDataResponse;
 import dev.braid.store.proto.ReadMutationDataV2Request;
+import dev.braid.store.proto.RateLimitInfo;
 import dev.braid.store.proto.ReplicaBraid;
 import dev.braid.store.proto.TableDef;
 import java.net.InetSocketAddress;
@@ -45,16 +46,19 @@ class ReplicaServiceTest {
   @BeforeAll
   static void start() throws Exception {
     dir = Files.createTempDirectory("braid-store-svc");
-    server = ReplicaServer.start(dir, new InetSocketAddress("127.0.0.1", 0), StoreOptions.defaults(),
+    server = ReplicaServer.start(dir, new InetSocketAddress("127.0.0.1", 0),
+        StoreOptions.defaults(),
         Duration.ofSeconds(2));
     conn = ClientConnection.connect("127.0.0.1:" + server.address().getPort());
     client = ReplicaBraid.newClient(conn);
     client.createKeyspace(CreateKeyspaceRequest.newBuilder().setKeyspace(Fixtures.keyspace("ks")).build());
-    TableDef def = client.createTable(CreateTableRequest.newBuilder().setTable(Fixtures.table("ks", "t")).build())
+    TableDef def = client.createTable(CreateTableRequest.newBuilder().setTable(Fixtures.table("ks",
+        "t")).build())
         .getTable();
     t = TableSchema.load(def);
     client.mutate(MutateRequest.newBuilder().addMutations(Fixtures.insert(t, 1, 1, "a", 10))
-        .addMutations(Fixtures.insert(t, 1, 2, "b", 10)).addMutations(Fixtures.insert(t, 1, 3, "c", 10))
+        .addMutations(Fixtures.insert(t, 1, 2, "b", 10)).addMutations(Fixtures.insert(t, 1, 3, "c",
+            10))
         .build());
   }
 
@@ -76,7 +80,8 @@ class ReplicaServiceTest {
   @Test
   void v1AndV2VerbsAgree() throws Exception {
     ReadCommandV2 cmd = all(false);
-    ReadDataResponse v2 = client.readDataV2(ReadDataV2Request.newBuilder().setCommand(codec().encode(cmd))
+    ReadDataResponse v2 =
+        client.readDataV2(ReadDataV2Request.newBuilder().setCommand(codec().encode(cmd))
         .setRange(PartitionRanges.singlePartition(Fixtures.key(1))).setDigestAlgorithm(3).build());
     ReadDataResponse v1 = client.readData(ReadDataRequest.newBuilder()
         .setCommand(codec().encode(cmd.toLegacy(t.clusteringSchema())))
@@ -86,7 +91,8 @@ class ReplicaServiceTest {
     assertThat(v1.getResult()).isEqualTo(v2.getResult());
     assertThat(v1.getDigest()).isEqualTo(v2.getDigest());
     assertThat(v2.getDigest().size()).isEqualTo(16);
-    ReadDigestResponse d = client.readDigestV2(ReadDigestV2Request.newBuilder().setCommand(codec().encode(cmd))
+    ReadDigestResponse d =
+        client.readDigestV2(ReadDigestV2Request.newBuilder().setCommand(codec().encode(cmd))
         .setRange(PartitionRanges.singlePartition(Fixtures.key(1))).setDigestAlgorithm(3).build());
     assertThat(d.getDigest()).isEqualTo(v2.getDigest());
     assertThat(d.getLastModified()).isEqualTo(10);
@@ -128,12 +134,14 @@ class ReplicaServiceTest {
   @Test
   void unknownTableAndStaleTopologyComeBackInsideTheResponse() throws Exception {
     ReadCommandV2 other = all(false).toBuilder().tableId(UUID.randomUUID()).build();
-    ReadDataResponse r = client.readDataV2(ReadDataV2Request.newBuilder().setCommand(codec().encode(other))
+    ReadDataResponse r =
+        client.readDataV2(ReadDataV2Request.newBuilder().setCommand(codec().encode(other))
         .setRange(PartitionRanges.all()).build());
     assertThat(r.getException().hasUnknownTable()).isTrue();
     server.engine().setTopologyVersion(5);
     try {
-      ReadDataResponse s = client.readDataV2(ReadDataV2Request.newBuilder().setCommand(codec().encode(all(false)))
+      ReadDataResponse s =
+          client.readDataV2(ReadDataV2Request.newBuilder().setCommand(codec().encode(all(false)))
           .setRange(PartitionRanges.all()).setFence(FencingToken.newBuilder().setTopologyVersion(4)).build());
       assertThat(s.getException().getStaleTopology().getCurrentVersion()).isEqualTo(5);
     } finally {
@@ -148,7 +156,8 @@ class ReplicaServiceTest {
   @Test
   void malformedRequestsFailThatCallOnly() throws Exception {
     dev.braid.query.proto.ReadCommandV2 bad = codec().encode(all(false)).toBuilder()
-        .setSlice(codec().encode(all(false)).getSlice().toBuilder().setRegularColumns(0, 9)).build();
+        .setSlice(codec().encode(all(false)).getSlice().toBuilder().setRegularColumns(0,
+            9)).build();
     assertThatThrownBy(() -> client.readDataV2(ReadDataV2Request.newBuilder().setCommand(bad)
         .setRange(PartitionRanges.all()).build()))
         .isInstanceOfSatisfying(StatusException.class, e -> {
@@ -159,19 +168,49 @@ class ReplicaServiceTest {
         .setSlice(codec().encode(all(false)).getSlice().toBuilder().setOptions(1L << 40)).build();
     assertThatThrownBy(() -> client.readDataV2(ReadDataV2Request.newBuilder().setCommand(badBits)
         .setRange(PartitionRanges.all()).build()))
-        .isInstanceOfSatisfying(StatusException.class, e -> assertThat(e.getMessage()).contains("unknown"));
+        .isInstanceOfSatisfying(StatusException.class,
+            e -> assertThat(e.getMessage()).contains("unknown"));
     assertThatThrownBy(() -> client.readDataV2(ReadDataV2Request.newBuilder().setCommand(codec().encode(all(false)))
         .setRange(PartitionRanges.tokenRange(100, -100)).build()))
-        .isInstanceOfSatisfying(StatusException.class, e -> assertThat(e.getMessage()).contains("wrapping"));
+        .isInstanceOfSatisfying(StatusException.class,
+            e -> assertThat(e.getMessage()).contains("wrapping"));
     assertThatThrownBy(() -> client.mutate(MutateRequest.newBuilder()
         .addMutations(Fixtures.insert(t, 1, 1, "x", 1).toBuilder().setRows(0,
             Fixtures.insert(t, 1, 1, "x", 1).getRows(0).toBuilder().setCells(0,
                 Fixtures.insert(t, 1, 1, "x", 1).getRows(0).getCells(0).toBuilder()
                     .setValue(com.google.protobuf.ByteString.copyFrom(new byte[Limits.MAX_VALUE_BYTES + 1])))))
         .build()))
-        .isInstanceOfSatisfying(StatusException.class, e -> assertThat(e.getMessage()).contains("limit is"));
+        .isInstanceOfSatisfying(StatusException.class,
+            e -> assertThat(e.getMessage()).contains("limit is"));
     // still serving
     assertThat(client.describeSchema(DescribeSchemaRequest.getDefaultInstance()).getTablesCount()).isEqualTo(1);
+  }
+
+  @Test
+  void perPartitionRateLimitIsEnforcedOrOnlyAccounted() throws Exception {
+    TableDef def = client.createTable(CreateTableRequest.newBuilder().setTable(Fixtures.table("ks",
+        "limited")
+        .toBuilder().setMaxReadsPerSecond(1)).build()).getTable();
+    TableSchema lt = TableSchema.load(def);
+    ReadCommandV2 cmd = Fixtures.select(lt, List.of(PositionRange.allClusteredRows()), false, 1000);
+    ReadDataV2Request.Builder req = ReadDataV2Request.newBuilder()
+        .setCommand(QueryCodec.forSchema(lt.clusteringSchema()).encode(cmd))
+        .setRange(PartitionRanges.singlePartition(Fixtures.key(1)));
+    RateLimitInfo enforce =
+        RateLimitInfo.newBuilder().setKind(RateLimitInfo.Kind.ACCOUNT_AND_ENFORCE).build();
+    RateLimitInfo account =
+        RateLimitInfo.newBuilder().setKind(RateLimitInfo.Kind.ACCOUNT_ONLY).build();
+    assertThat(client.readDataV2(req.setRateLimit(enforce).build()).hasException()).isFalse();
+    assertThat(client.readDataV2(req.setRateLimit(account).build()).hasException()).isFalse();
+    assertThat(client.readDataV2(req.setRateLimit(enforce).build()).getException().hasRateLimited()).isTrue();
+    assertThat(client.readDataV2(req.clearRateLimit().build()).hasException()).isFalse();
+  }
+
+  @Test
+  void zeroLimitsReturnNothing() throws Exception {
+    assertThat(server.engine().readData(all(false).toBuilder().rowLimit(0).build(),
+        PartitionRanges.all(), false, 0,
+        Long.MAX_VALUE).result().getRowCount()).isZero();
   }
 
   @Test

@@ -55,7 +55,8 @@ class SemanticsTest {
   }
 
   QueryResult read(List<PositionRange> ranges, long now) throws Exception {
-    return e.readData(Fixtures.select(t, ranges, false, now), PartitionRanges.singlePartition(Fixtures.key(1)),
+    return e.readData(Fixtures.select(t, ranges, false, now),
+        PartitionRanges.singlePartition(Fixtures.key(1)),
         false, 0, Long.MAX_VALUE).result();
   }
 
@@ -92,7 +93,8 @@ class SemanticsTest {
     CellV one = new CellV(5, false, 0, Integer.MAX_VALUE, new byte[] {0, 0, 0, 1});
     assertThat(CellV.reconcile(one, minus1)).isEqualTo(minus1);
     assertThat(CellV.reconcile(minus1, one)).isEqualTo(minus1);
-    assertThat(Marker.reconcile(new Marker(5, 0, 0), new Marker(5, 10, 2000))).isEqualTo(new Marker(5, 10, 2000));
+    assertThat(Marker.reconcile(new Marker(5, 0, 0), new Marker(5, 10,
+        2000))).isEqualTo(new Marker(5, 10, 2000));
   }
 
   @Test
@@ -156,7 +158,8 @@ class SemanticsTest {
   void ttlIsEvaluatedAtTheCommandsTimestamp() throws Exception {
     apply(m(1).addRows(row(1).addCells(cell(1, "a").setTtl(10).setLocalDeletionTime(1010))));
     assertThat(read(List.of(PositionRange.allClusteredRows()), 1009).getRowCount()).isEqualTo(1);
-    assertThat(read(List.of(PositionRange.allClusteredRows()), 1010).getRowCount()).isZero(); // dead at expiry
+    assertThat(read(List.of(PositionRange.allClusteredRows()),
+        1010).getRowCount()).isZero(); // dead at expiry
   }
 
   @Test
@@ -165,9 +168,11 @@ class SemanticsTest {
       apply(m(1).addRows(row(c).setDeletion(DeletionTime.newBuilder().setMarkedForDeleteAt(5))));
     }
     apply(m(1).addRows(row(20).addCells(cell(1, "x"))));
-    ReadCommandV2 cmd = Fixtures.select(t, List.of(PositionRange.allClusteredRows()), false, 1000).toBuilder()
+    ReadCommandV2 cmd = Fixtures.select(t, List.of(PositionRange.allClusteredRows()), false,
+        1000).toBuilder()
         .tombstoneLimit(3).build();
-    QueryResult r = e.readData(cmd, PartitionRanges.singlePartition(Fixtures.key(1)), false, 0, Long.MAX_VALUE)
+    QueryResult r = e.readData(cmd, PartitionRanges.singlePartition(Fixtures.key(1)), false, 0,
+        Long.MAX_VALUE)
         .result();
     assertThat(r.getRowCount()).isZero();
     assertThat(r.getShortRead()).isTrue();
@@ -187,7 +192,8 @@ class SemanticsTest {
 
   @Test
   void schemaPersistsAndVersionsAreContentDerived() throws Exception {
-    TableSchema again = TableSchema.create(Fixtures.table("ks", "t").toBuilder().setId(t.def().getId()).build());
+    TableSchema again = TableSchema.create(Fixtures.table("ks",
+        "t").toBuilder().setId(t.def().getId()).build());
     assertThat(again.version()).isEqualTo(t.version());
     assertThat(TableSchema.create(Fixtures.table("ks", "t").toBuilder().setId(t.def().getId())
         .setMaxReadsPerSecond(5).build()).version()).isNotEqualTo(t.version());
@@ -201,11 +207,13 @@ class SemanticsTest {
 
   @Test
   void refusesALockedOrNewerDirectory() throws Exception {
-    assertThatThrownBy(() -> StoreEngine.open(dir, StoreOptions.defaults())).isInstanceOf(IOException.class)
+    assertThatThrownBy(() -> StoreEngine.open(dir,
+        StoreOptions.defaults())).isInstanceOf(IOException.class)
         .hasMessageContaining("is locked by another braid node");
     e.close();
     Files.writeString(dir.resolve("FORMAT"), "braid-store format 2\n");
-    assertThatThrownBy(() -> StoreEngine.open(dir, StoreOptions.defaults())).isInstanceOf(IOException.class)
+    assertThatThrownBy(() -> StoreEngine.open(dir,
+        StoreOptions.defaults())).isInstanceOf(IOException.class)
         .hasMessageContaining("was written by braid-store format 2");
     Files.writeString(dir.resolve("FORMAT"), "braid-store format 1\n");
     e = StoreEngine.open(dir, StoreOptions.defaults());
@@ -223,7 +231,8 @@ class SemanticsTest {
         .hasMessageContaining("Key may not be empty");
     assertThatThrownBy(() -> e.createTable(Fixtures.table("nope", "t"), false))
         .hasMessageContaining("Keyspace 'nope' does not exist");
-    assertThatThrownBy(() -> e.createTable(Fixtures.table("ks", "t"), false)).hasMessageContaining("already exists");
+    assertThatThrownBy(() -> e.createTable(Fixtures.table("ks", "t"),
+        false)).hasMessageContaining("already exists");
   }
 
   @Test

@@ -95,10 +95,12 @@ public final class StoreBench {
       }
       double writeSecs = (System.nanoTime() - t0) / 1e9;
       double writeRate = PARTITIONS * ROWS / writeSecs;
-      System.out.printf(Locale.ROOT, "write: %.0f rows/s (periodic sync, batches of 100 rows)%n", writeRate);
+      System.out.printf(Locale.ROOT, "write: %.0f rows/s (periodic sync, batches of 100 rows)%n",
+          writeRate);
       e.flush();
 
-      try (ClientConnection conn = ClientConnection.connect("127.0.0.1:" + node.address().getPort())) {
+      try (ClientConnection conn = ClientConnection.connect("127.0.0.1:"
+          + node.address().getPort())) {
         ReplicaBraid.Client client = ReplicaBraid.newClient(conn);
         QueryCodec qc = QueryCodec.forSchema(t.clusteringSchema());
         // 2. slice (100 rows) and point reads, v1 vs v2
@@ -114,14 +116,16 @@ public final class StoreBench {
         // 3. engine scan vs raw RocksDB iteration, one partition of 1000 rows
         ReadCommandV2 whole = command(t, -1, -1);
         PartitionRange pr = PartitionRanges.singlePartition(key(7));
-        double engineRate = rate(seconds, () -> (int) e.readData(whole, pr, false, 0, Long.MAX_VALUE)
+        double engineRate = rate(seconds, () -> (int) e.readData(whole, pr, false, 0,
+            Long.MAX_VALUE)
             .result().getRowCount());
         byte[] prefix = dev.braid.store.internal.KeyCodec.partitionPrefix(t.id(),
             Murmur3Token.token(key(7)), Murmur3Token.serialize(key(7)));
         double rawRate = rate(seconds, () -> {
           int n = 0;
           try (org.rocksdb.ReadOptions ro = new org.rocksdb.ReadOptions();
-               org.rocksdb.Slice ub = new org.rocksdb.Slice(dev.braid.store.internal.KeyCodec.partitionEnd(prefix))) {
+               org.rocksdb.Slice ub =
+                   new org.rocksdb.Slice(dev.braid.store.internal.KeyCodec.partitionEnd(prefix))) {
             ro.setIterateUpperBound(ub);
             try (org.rocksdb.RocksIterator it = e.rawDb().newIterator(e.rawDataFamily(), ro)) {
               for (it.seek(prefix); it.isValid(); it.next()) {
@@ -131,7 +135,8 @@ public final class StoreBench {
           }
           return n;
         });
-        System.out.printf(Locale.ROOT, "scan: engine %.0f rows/s, raw RocksDB %.0f rows/s, engine/raw %.2f%n",
+        System.out.printf(Locale.ROOT,
+            "scan: engine %.0f rows/s, raw RocksDB %.0f rows/s, engine/raw %.2f%n",
             engineRate, rawRate, engineRate / rawRate);
 
         // 4. share of v1 spent converting
@@ -141,10 +146,13 @@ public final class StoreBench {
           return 1;
         });
         double share = sliceRates[0] / convPerSec;
-        System.out.printf(Locale.ROOT, "v1 conversion: %.0f/s, share of a v1 slice read %.4f%n", convPerSec, share);
-        System.out.printf(Locale.ROOT, "{\"write_rows_per_s\":%.0f,\"slice_v1\":%.0f,\"slice_v2\":%.0f,"
+        System.out.printf(Locale.ROOT, "v1 conversion: %.0f/s, share of a v1 slice read %.4f%n",
+            convPerSec, share);
+        System.out.printf(Locale.ROOT,
+            "{\"write_rows_per_s\":%.0f,\"slice_v1\":%.0f,\"slice_v2\":%.0f,"
             + "\"point_v1\":%.0f,\"point_v2\":%.0f,\"scan_engine_rows_per_s\":%.0f,\"scan_raw_rows_per_s\":%.0f,"
-            + "\"v1_conversion_share\":%.5f}%n", writeRate, sliceRates[0], sliceRates[1], pointRates[0],
+            + "\"v1_conversion_share\":%.5f}%n", writeRate, sliceRates[0], sliceRates[1],
+                pointRates[0],
             pointRates[1], engineRate, rawRate, share);
       }
     } finally {
@@ -172,11 +180,13 @@ public final class StoreBench {
   }
 
   /** Ops/s of v1 and v2 over braid, in 4 alternating rounds each. */
-  static double[] compare(ReplicaBraid.Client client, QueryCodec qc, TableSchema t, ReadCommandV2 cmd,
+  static double[] compare(ReplicaBraid.Client client, QueryCodec qc, TableSchema t,
+      ReadCommandV2 cmd,
       double seconds) throws Exception {
     ReadDataV2Request v2 = ReadDataV2Request.newBuilder().setCommand(qc.encode(cmd))
         .setRange(PartitionRanges.singlePartition(key(7))).build();
-    ReadDataRequest v1 = ReadDataRequest.newBuilder().setCommand(qc.encode(cmd.toLegacy(t.clusteringSchema())))
+    ReadDataRequest v1 =
+        ReadDataRequest.newBuilder().setCommand(qc.encode(cmd.toLegacy(t.clusteringSchema())))
         .setRange(PartitionRanges.singlePartition(key(7))).build();
     List<Double> a = new ArrayList<>();
     List<Double> b = new ArrayList<>();

@@ -45,7 +45,8 @@ class KeyEncodingProperties {
       PositionInPartition a = position(r, s);
       PositionInPartition b = r.nextInt(4) == 0 ? a : position(r, s);
       int expected = Integer.signum(s.compare(a, b));
-      int actual = Integer.signum(Arrays.compareUnsigned(KeyCodec.position(s, a), KeyCodec.position(s, b)));
+      int actual = Integer.signum(Arrays.compareUnsigned(KeyCodec.position(s, a),
+          KeyCodec.position(s, b)));
       assertThat(actual).as("schema %s: %s vs %s", s, a, b).isEqualTo(expected);
     }
   }
@@ -55,7 +56,8 @@ class KeyEncodingProperties {
     ClusteringSchema s = ClusteringSchema.parse("int asc, text desc");
     assertThat(KeyCodec.hex(KeyCodec.row(s, ClusteringPrefix.of(1, "a"))))
         .isEqualTo("40800000014" + "09eff" + "38");
-    assertThat(KeyCodec.hex(KeyCodec.position(s, PositionInPartition.beforeKey(ClusteringPrefix.of(1)))))
+    assertThat(KeyCodec.hex(KeyCodec.position(s,
+        PositionInPartition.beforeKey(ClusteringPrefix.of(1)))))
         .isEqualTo("408000000120");
     assertThat(KeyCodec.hex(KeyCodec.position(s, PositionInPartition.staticRow()))).isEqualTo("18");
     byte[] pk = KeyCodec.partitionPrefix(new java.util.UUID(0, 1), -4069959284402364209L,
