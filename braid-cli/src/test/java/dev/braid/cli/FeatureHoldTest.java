@@ -66,8 +66,16 @@ class FeatureHoldTest {
       c.start(1);
       UpgradeAssertions.servesItsRelease(c, 1);
       onEveryNode(all, "held", c.hostId());
-      assertThat(UpgradeAssertions.member(NodeProcesses.status(a), c.hostId())
+      com.google.protobuf.Struct s = NodeProcesses.status(a);
+      assertThat(UpgradeAssertions.member(s, c.hostId())
           .getFieldsOrThrow("release").getNumberValue()).isEqualTo(1);
+      // the verbs c received since this start, as every node's status reports them
+      com.google.protobuf.Struct verbs = s.getFieldsOrThrow("verbs").getStructValue()
+          .getFieldsOrThrow(c.hostId()).getStructValue();
+      assertThat(verbs.getFieldsOrThrow("ReadData").getStructValue().getFieldsOrThrow("received")
+          .getNumberValue()).isEqualTo(1);
+      assertThat(verbs.getFieldsOrThrow("ReadDataV2").getStructValue()
+          .getFieldsOrThrow("received").getNumberValue()).isZero();
     }
   }
 }

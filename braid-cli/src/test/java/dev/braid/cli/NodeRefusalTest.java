@@ -43,6 +43,9 @@ class NodeRefusalTest {
     assertThat(oneLine(node("--disable-features", "POSITION_RANGE,NOPE"), 1)).isEqualTo(
         "braid node: unknown feature NOPE in --disable-features; known features: POSITION_RANGE");
     assertThat(oneLine(node("--release", "4"), 1)).contains("unknown release 4");
+    Cli.Result wildcard = Cli.run("node", "--data", tmp.resolve("w").toString(), "--listen",
+        "0.0.0.0:" + NodeProcesses.freePort());
+    assertThat(oneLine(wildcard, 1)).contains("not 0.0.0.0");
     assertThat(oneLine(node("--raft-port", "70000"), 2)).contains("--raft-port");
     assertThat(oneLine(node("--format", "xml"), 2)).contains("--format");
   }

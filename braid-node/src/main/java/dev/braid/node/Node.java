@@ -418,6 +418,14 @@ public final class Node implements AutoCloseable {
       if (raftPort < 0 || raftPort > 65535 || port < 0 || port > 65535) {
         throw new NodeException("ports must be 0 to 65535");
       }
+      try {
+        if (java.net.InetAddress.getByName(host).isAnyLocalAddress()) {
+          throw new NodeException("listen on a concrete address other nodes can reach, not "
+              + host + " (the node advertises its listen address to its peers)");
+        }
+      } catch (java.net.UnknownHostException e) {
+        throw new NodeException("unknown listen host " + host);
+      }
       DataDirectory d = DataDirectory.open(dataDir);
       StoreEngine engine = null;
       Node node = null;
