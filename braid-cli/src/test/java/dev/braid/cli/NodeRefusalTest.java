@@ -2,10 +2,12 @@ package dev.braid.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.braid.node.Node;
 import dev.braid.rpc.BraidServer;
-import java.net.InetSocketAddress;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -35,6 +37,7 @@ class NodeRefusalTest {
     assertThat(r.out()).isEmpty();
     assertThat(r.err().lines().toList()).as(r.err()).hasSize(1);
     assertThat(r.err()).startsWith("braid node: ");
+    System.out.println(r.err().strip());
     return r.err().strip();
   }
 
@@ -56,20 +59,25 @@ class NodeRefusalTest {
     assertThat(oneLine(node("--seed", nothing), 1)).contains("cannot join through any seed")
         .contains(nothing);
 
-    HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    http.createContext("/", ex -> {
-      byte[] body = "not braid".getBytes(StandardCharsets.UTF_8);
-      ex.sendResponseHeaders(400, body.length);
-      ex.getResponseBody().write(body);
-      ex.close();
-    });
-    http.start();
-    try {
-      String seed = "127.0.0.1:" + http.getAddress().getPort();
+    // an HTTP server: answers the first bytes it reads with a 400 and closes, as one does
+    // on a request line it cannot parse
+    try (ServerSocket http = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread t = new Thread(() -> {
+        while (!http.isClosed()) {
+          try (Socket s = http.accept()) {
+            s.getInputStream().read(new byte[1024]);
+            s.getOutputStream().write(("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n"
+                + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+          } catch (IOException e) {
+            // closed
+          }
+        }
+      }, "fake-http");
+      t.setDaemon(true);
+      t.start();
+      String seed = "127.0.0.1:" + http.getLocalPort();
       assertThat(oneLine(node("--seed", seed), 1)).contains("cannot join through any seed")
           .contains(seed);
-    } finally {
-      http.stop(0);
     }
 
     BraidServer plain = BraidServer.builder().listen("127.0.0.1", 0).build().start();
