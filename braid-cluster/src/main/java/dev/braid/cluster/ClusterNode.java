@@ -116,6 +116,8 @@ public final class ClusterNode implements AutoCloseable {
     /** Runs on the leader after it proposed enabling a feature, before the commit. */
     volatile java.util.function.BiConsumer<ClusterNode, Feature> afterEnableProposed =
         (n, f) -> { };
+    /** Runs on Ratis's applier thread before each command is applied. */
+    volatile Runnable beforeApply = () -> { };
   }
 
   private final Builder config;
@@ -130,6 +132,7 @@ public final class ClusterNode implements AutoCloseable {
   private final Set<String> notified = new HashSet<>();
   private final List<String> enableHistory = new CopyOnWriteArrayList<>();
   private final AtomicLong enablerRounds = new AtomicLong();
+  private final AtomicLong epochWaits = new AtomicLong();
   private final Object joinLock = new Object();
   private final Object clientLock = new Object();
 
@@ -175,7 +178,8 @@ public final class ClusterNode implements AutoCloseable {
       scheduler = Executors.newSingleThreadScheduledExecutor(daemon("braid-cluster-leader"));
       startBraidServer();
       boolean existing = directory.hasRaftState();
-      machine = new MetadataStateMachine(transitions, this::onStateChange);
+      machine = new MetadataStateMachine(transitions, this::onStateChange,
+          () -> hooks.beforeApply.run());
       if (existing) {
         startRaft(RaftGroup.valueOf(GROUP_ID), RaftStorage.StartupOption.RECOVER);
         rejoin();
@@ -851,6 +855,7 @@ public final class ClusterNode implements AutoCloseable {
     if (ctx.deadlineNanos() != Long.MAX_VALUE) {
       wait = Math.min(wait, ctx.deadlineNanos() - System.nanoTime());
     }
+    epochWaits.incrementAndGet();
     if (!machine.awaitApplied(epoch, Math.max(0, wait))) {
       throw new StatusException(Code.UNAVAILABLE, "replica " + hostId + " is at metadata epoch "
           + appliedEpoch() + ", behind the coordinator's " + epoch);
@@ -942,6 +947,11 @@ public final class ClusterNode implements AutoCloseable {
 
   List<String> enableHistory() {
     return List.copyOf(enableHistory);
+  }
+
+  /** How many calls had to wait for this replica to catch up with their epoch. */
+  long epochWaits() {
+    return epochWaits.get();
   }
 
   long enablerRounds() {

@@ -43,9 +43,13 @@ final class MetadataStateMachine extends BaseStateMachine {
   private final Object appliedMonitor = new Object();
   private volatile MetadataState state = MetadataState.getDefaultInstance();
 
-  MetadataStateMachine(Transitions transitions, Consumer<MetadataState> onChange) {
+  private final Runnable beforeApply;
+
+  MetadataStateMachine(Transitions transitions, Consumer<MetadataState> onChange,
+      Runnable beforeApply) {
     this.transitions = transitions;
     this.onChange = onChange;
+    this.beforeApply = beforeApply;
   }
 
   MetadataState state() {
@@ -145,6 +149,7 @@ final class MetadataStateMachine extends BaseStateMachine {
 
   @Override
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+    beforeApply.run();
     LogEntryProto entry = trx.getLogEntry();
     long index = entry.getIndex();
     CommandResult result;

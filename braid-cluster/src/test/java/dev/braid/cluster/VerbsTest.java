@@ -124,7 +124,8 @@ class VerbsTest {
     }
     await("the killed leader closed", 20, () -> {
       try {
-        t.start(t.builder(dirs.get(k)).epochWait(Duration.ofMillis(300))
+        t.start(t.builder(dirs.get(k))
+            .epochWait(k == 3 ? Duration.ofMillis(300) : Duration.ofSeconds(2))
             .advertisedVerbs(k == 3 ? V1 : Verb.registeredByRelease(2)));
         return true;
       } catch (ClusterException e) {
@@ -269,6 +270,46 @@ class VerbsTest {
 
   @Test
   @Order(5)
+  void aReplicaBehindTheCoordinatorCatchesUpBeforeServing() throws Exception {
+    // A voter that is not the leader: its log takes the entry while its applier waits (a
+    // leader answers its client only after applying, so it must not be the blocked one).
+    t.leader(nodes);
+    ClusterNode replica = nodes.subList(0, 3).stream().filter(n -> !n.isLeader()).findFirst()
+        .get();
+    ClusterNode coord = nodes.subList(0, 3).stream().filter(n -> n != replica).findFirst().get();
+    java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+    replica.hooks.beforeApply = () -> {
+      try {
+        gate.await(30, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    };
+    try {
+      long before = replica.appliedEpoch();
+      coord.unhold(PR.name());  // a log entry (no change): the replica cannot apply it yet
+      await("the coordinator applied the entry", 10, () -> coord.appliedEpoch() > before);
+      long coordinatorKnows = coord.appliedEpoch();
+      assertThat(replica.appliedEpoch()).isLessThan(coordinatorKnows);
+      long waitsBefore = replica.epochWaits();
+      CallOptions o = CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(20)).withMetadata(
+          Metadata.of(ClusterRequest.EPOCH_METADATA_KEY, Long.toString(coordinatorKnows)));
+      CompletableFuture<byte[]> call = conn(replica).invokeAsync(
+          TestNodes.method(Verb.READ_DATA), new byte[0], o);
+      await("the replica waits for the epoch", 10, () -> replica.epochWaits() > waitsBefore);
+      assertThat(call).isNotDone();
+      gate.countDown();
+      assertThat(new String(call.get(10, java.util.concurrent.TimeUnit.SECONDS),
+          StandardCharsets.UTF_8)).isEqualTo("ReadData");
+      assertThat(replica.appliedEpoch()).isGreaterThanOrEqualTo(coordinatorKnows);
+    } finally {
+      replica.hooks.beforeApply = () -> { };
+      gate.countDown();
+    }
+  }
+
+  @Test
+  @Order(6)
   void theWholeClusterRestartsWithItsStateAndIdentities() throws Exception {
     List<String> ids = nodes.stream().map(ClusterNode::hostId).toList();
     long epoch = nodes.get(0).epoch();
@@ -306,7 +347,7 @@ class VerbsTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void removingADeadVoterPromotesALearnerThatThenVotes() throws Exception {
     ClusterNode learner = nodes.get(3);
     assertThat(learner.division().getRaftConf().getCurrentPeers().stream()
