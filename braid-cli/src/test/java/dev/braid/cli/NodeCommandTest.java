@@ -94,12 +94,20 @@ class NodeCommandTest {
       } finally {
         again.destroyForcibly();
       }
-      // a newer format is refused
-      Files.writeString(dir.resolve("FORMAT"), "braid-store format 99\n");
+      // a newer store format is refused, and so is a newer node layout
+      Path storeFormat = dir.resolve("store").resolve("FORMAT");
+      String current = Files.readString(storeFormat);
+      Files.writeString(storeFormat, "braid-store format 99\n");
       Process newer = node(dir);
       String out = output(newer);
       assertThat(newer.exitValue()).isEqualTo(1);
       assertThat(out).contains("was written by braid-store format 99");
+      Files.writeString(storeFormat, current);
+      Files.writeString(dir.resolve("FORMAT"), "braid-node format 99\n");
+      Process newerNode = node(dir);
+      out = output(newerNode);
+      assertThat(newerNode.exitValue()).isEqualTo(1);
+      assertThat(out).contains("was written by braid-node format 99");
     } finally {
       try (Stream<Path> s = Files.walk(dir)) {
         for (Path f : s.sorted(Comparator.reverseOrder()).toList()) {
