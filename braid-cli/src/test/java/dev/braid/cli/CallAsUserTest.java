@@ -287,7 +287,7 @@ class CallAsUserTest {
         new String[] {"invalid int value 'x' at column 8\n  [('\uD83D\uDE00', x), +inf)\n"
             + "         ^", "ranges", "--clustering", "text, int", "to-positions",
             "[('\uD83D\uDE00', x), +inf)"},
-        new String[] {"missing command: one of serve, call, ranges, node, cluster, bench"},
+        new String[] {"missing command: one of serve, call, ranges, node, shell, cluster, bench"},
         new String[] {"Unknown option: '--frobnicate'", "call", addr, "braid.test.Echo.Unary",
             "--frobnicate"});
     for (String[] c : cases) {

@@ -9,7 +9,7 @@ class MainTest {
   @Test
   void noCommandExits2AndHelpExits0() {
     Cli.Result none = Cli.run();
-    assertThat(none.err()).contains("missing command: one of serve, call, ranges, node, cluster, bench");
+    assertThat(none.err()).contains("missing command: one of serve, call, ranges, node, shell, cluster, bench");
     assertThat(none.exitCode()).isEqualTo(2);
     Cli.Result help = Cli.run("--help");
     assertThat(help.out()).contains("serve", "call", "ranges", "bench");
