@@ -58,7 +58,8 @@ public final class Paging {
     }
     PositionInPartition after = PositionInPartition.afterAllPrefixed(pos.key());
     List<PositionRange> trimmed = trim(s, slice.rowRanges(pk), after);
-    PartitionSliceV2 next = slice.toBuilder().specificRanges(new SpecificRangesV2(pk, trimmed)).build();
+    PartitionSliceV2 next = slice.toBuilder().specificRanges(new SpecificRangesV2(pk,
+        trimmed)).build();
     PartitionRange r = range.getSingular() ? range : from(range, pk, true);
     return Optional.of(new Page(cmd.toBuilder().slice(next).firstPage(false).build(), r));
   }

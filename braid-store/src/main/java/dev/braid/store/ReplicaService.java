@@ -65,7 +65,8 @@ public final class ReplicaService implements ReplicaBraid.Service {
 
   private <T> T guard(ServerContext ctx, Call<T> call) throws StatusException {
     if (ctx.deadlineNanos() != Long.MAX_VALUE && System.nanoTime() - ctx.deadlineNanos() > 0) {
-      throw new StatusException(Code.DEADLINE_EXCEEDED, "the call's deadline had passed on arrival");
+      throw new StatusException(Code.DEADLINE_EXCEEDED,
+          "the call's deadline had passed on arrival");
     }
     try {
       return call.run();
@@ -105,7 +106,8 @@ public final class ReplicaService implements ReplicaBraid.Service {
     return QueryCodec.forSchema(t.clusteringSchema()).decode(m);
   }
 
-  private ReadDataResponse data(ServerContext ctx, Call<StoreEngine.DataResult> read) throws StatusException {
+  private ReadDataResponse data(ServerContext ctx,
+      Call<StoreEngine.DataResult> read) throws StatusException {
     try {
       StoreEngine.DataResult r = guard(ctx, read);
       ReadDataResponse.Builder b = ReadDataResponse.newBuilder().setResult(r.result())
@@ -129,17 +131,20 @@ public final class ReplicaService implements ReplicaBraid.Service {
     return data(ctx, () -> {
       fence(req.hasFence(), req.getFence());
       return engine.readData(v1(req.getCommand()), req.getRange(),
-          req.getDigestAlgorithm() == DIGEST_XXHASH, req.getRateLimit().getKindValue(), ctx.deadlineNanos());
+          req.getDigestAlgorithm() == DIGEST_XXHASH, req.getRateLimit().getKindValue(),
+              ctx.deadlineNanos());
     });
   }
 
   @Override
-  public ReadDataResponse readDataV2(ReadDataV2Request req, ServerContext ctx) throws StatusException {
+  public ReadDataResponse readDataV2(ReadDataV2Request req,
+      ServerContext ctx) throws StatusException {
     checkDigest(req.getDigestAlgorithm(), false);
     return data(ctx, () -> {
       fence(req.hasFence(), req.getFence());
       return engine.readData(v2(req.getCommand()), req.getRange(),
-          req.getDigestAlgorithm() == DIGEST_XXHASH, req.getRateLimit().getKindValue(), ctx.deadlineNanos());
+          req.getDigestAlgorithm() == DIGEST_XXHASH, req.getRateLimit().getKindValue(),
+              ctx.deadlineNanos());
     });
   }
 
@@ -167,7 +172,8 @@ public final class ReplicaService implements ReplicaBraid.Service {
   }
 
   @Override
-  public ReadMutationDataResponse readMutationDataV2(ReadMutationDataV2Request req, ServerContext ctx)
+  public ReadMutationDataResponse readMutationDataV2(ReadMutationDataV2Request req,
+      ServerContext ctx)
       throws StatusException {
     return mutationData(ctx, () -> {
       fence(req.hasFence(), req.getFence());
@@ -196,21 +202,25 @@ public final class ReplicaService implements ReplicaBraid.Service {
   }
 
   @Override
-  public ReadDigestResponse readDigest(ReadDigestRequest req, ServerContext ctx) throws StatusException {
+  public ReadDigestResponse readDigest(ReadDigestRequest req,
+      ServerContext ctx) throws StatusException {
     checkDigest(req.getDigestAlgorithm(), true);
     return digest(ctx, () -> {
       fence(req.hasFence(), req.getFence());
-      return engine.readDigest(v1(req.getCommand()), req.getRange(), req.getRateLimit().getKindValue(),
+      return engine.readDigest(v1(req.getCommand()), req.getRange(),
+          req.getRateLimit().getKindValue(),
           ctx.deadlineNanos());
     });
   }
 
   @Override
-  public ReadDigestResponse readDigestV2(ReadDigestV2Request req, ServerContext ctx) throws StatusException {
+  public ReadDigestResponse readDigestV2(ReadDigestV2Request req,
+      ServerContext ctx) throws StatusException {
     checkDigest(req.getDigestAlgorithm(), true);
     return digest(ctx, () -> {
       fence(req.hasFence(), req.getFence());
-      return engine.readDigest(v2(req.getCommand()), req.getRange(), req.getRateLimit().getKindValue(),
+      return engine.readDigest(v2(req.getCommand()), req.getRange(),
+          req.getRateLimit().getKindValue(),
           ctx.deadlineNanos());
     });
   }
@@ -260,13 +270,15 @@ public final class ReplicaService implements ReplicaBraid.Service {
   }
 
   @Override
-  public DropTableResponse dropTable(DropTableRequest req, ServerContext ctx) throws StatusException {
+  public DropTableResponse dropTable(DropTableRequest req,
+      ServerContext ctx) throws StatusException {
     return guard(ctx, () -> DropTableResponse.newBuilder()
         .setDropped(engine.dropTable(req.getKeyspace(), req.getName(), req.getIfExists())).build());
   }
 
   @Override
-  public SchemaSnapshot describeSchema(DescribeSchemaRequest req, ServerContext ctx) throws StatusException {
+  public SchemaSnapshot describeSchema(DescribeSchemaRequest req,
+      ServerContext ctx) throws StatusException {
     return guard(ctx, engine::describe);
   }
 

@@ -155,7 +155,8 @@ public final class StoreEngine implements AutoCloseable {
       List<ColumnFamilyDescriptor> cfs = List.of(
           new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
           new ColumnFamilyDescriptor("data".getBytes(StandardCharsets.UTF_8), cfOptions),
-          new ColumnFamilyDescriptor("range_tombstones".getBytes(StandardCharsets.UTF_8), cfOptions),
+          new ColumnFamilyDescriptor("range_tombstones".getBytes(StandardCharsets.UTF_8),
+              cfOptions),
           new ColumnFamilyDescriptor("meta".getBytes(StandardCharsets.UTF_8), cfOptions));
       db = RocksDB.open(dbOptions, dir.resolve("db").toString(), cfs, handles);
       data = handles.get(1);
@@ -203,7 +204,8 @@ public final class StoreEngine implements AutoCloseable {
     try {
       v = Integer.parseInt(s.substring(s.lastIndexOf(' ') + 1));
     } catch (RuntimeException e) {
-      throw new IOException("data directory " + dir + " has an unreadable FORMAT file: '" + s + "'");
+      throw new IOException("data directory " + dir + " has an unreadable FORMAT file: '" + s
+          + "'");
     }
     if (v > FORMAT_VERSION) {
       throw new IOException("data directory " + dir + " was written by braid-store format " + v
@@ -275,12 +277,14 @@ public final class StoreEngine implements AutoCloseable {
   public boolean createKeyspace(KeyspaceDef def, boolean ifNotExists) throws IOException {
     TableSchema.checkName("keyspace", def.getName());
     String cls = def.getReplicationClass();
-    if (!cls.equals("SimpleStrategy") && !cls.equals("org.apache.cassandra.locator.SimpleStrategy")) {
+    if (!cls.equals("SimpleStrategy")
+        && !cls.equals("org.apache.cassandra.locator.SimpleStrategy")) {
       throw new InvalidRequestException("Unable to find replication strategy class '" + cls
           + "' (only SimpleStrategy is supported)");
     }
     if (def.getReplicationFactor() < 1) {
-      throw new InvalidRequestException("SimpleStrategy requires a replication_factor of at least 1");
+      throw new InvalidRequestException(
+          "SimpleStrategy requires a replication_factor of at least 1");
     }
     KeyspaceDef k = def.toBuilder().setName(def.getName().toLowerCase(Locale.ROOT))
         .setReplicationClass("SimpleStrategy").build();
@@ -304,7 +308,7 @@ public final class StoreEngine implements AutoCloseable {
     }
   }
 
-  /** Drops a keyspace and its tables (their data too). Returns false if absent and {@code ifExists}. */
+  /** Drops a keyspace, its tables and their data. False if absent and {@code ifExists}. */
   public boolean dropKeyspace(String name, boolean ifExists) throws IOException {
     String n = name.toLowerCase(Locale.ROOT);
     writeLock.lock();
@@ -338,7 +342,8 @@ public final class StoreEngine implements AutoCloseable {
    * Creates a table in an existing keyspace.
    *
    * @return the complete schema, or null if it existed and {@code ifNotExists}
-   * @throws InvalidRequestException for an invalid definition, an unknown keyspace or an existing table
+   * @throws InvalidRequestException for an invalid definition, an unknown keyspace or an existing
+   * table
    */
   public TableSchema createTable(TableDef def, boolean ifNotExists) throws IOException {
     TableSchema t;
@@ -407,7 +412,8 @@ public final class StoreEngine implements AutoCloseable {
 
   /** The table {@code keyspace.name}, or null. */
   public TableSchema table(String keyspace, String name) {
-    return schema.byName.get(keyspace.toLowerCase(Locale.ROOT) + "." + name.toLowerCase(Locale.ROOT));
+    return schema.byName.get(keyspace.toLowerCase(Locale.ROOT) + "."
+        + name.toLowerCase(Locale.ROOT));
   }
 
   /** The table with this id, or null. */
@@ -505,7 +511,8 @@ public final class StoreEngine implements AutoCloseable {
       for (Map.Entry<ByteBuffer, RtWrite> e : tombs.entrySet()) {
         byte[] key = bytes(e.getKey());
         byte[] old = db.get(rts, key);
-        Del d = old == null ? e.getValue().del() : Del.max(Cells.decodeDel(old), e.getValue().del());
+        Del d = old == null ? e.getValue().del() : Del.max(Cells.decodeDel(old),
+            e.getValue().del());
         batch.put(rts, key, KeyCodec.concat(Cells.encodeDel(d), e.getValue().range()));
       }
       db.write(writeOptions, batch);
@@ -544,7 +551,8 @@ public final class StoreEngine implements AutoCloseable {
       long size = 0;
       for (Cell c : m.getStaticCellsList()) {
         if (c.getColumn() >= t.staticColumns().size()) {
-          throw new InvalidRequestException("unknown static column id " + c.getColumn() + " in " + t);
+          throw new InvalidRequestException("unknown static column id " + c.getColumn() + " in "
+              + t);
         }
         size += c.getValue().size();
         s.cells.merge(c.getColumn(), cell(c, t.staticType(c.getColumn()),
@@ -565,10 +573,12 @@ public final class StoreEngine implements AutoCloseable {
       for (int i = 0; i < cs.size(); i++) {
         byte[] v = r.getClustering(i).toByteArray();
         if (v.length > Limits.MAX_KEY_BYTES) {
-          throw new InvalidRequestException("Key length of " + v.length + " is longer than maximum of "
+          throw new InvalidRequestException("Key length of " + v.length
+              + " is longer than maximum of "
               + Limits.MAX_KEY_BYTES + " (column " + t.clusteringColumns().get(i).getName() + ")");
         }
-        values[i] = KeyValidation.decodeValue(cs.column(i).type(), v, t.clusteringColumns().get(i).getName());
+        values[i] = KeyValidation.decodeValue(cs.column(i).type(), v,
+            t.clusteringColumns().get(i).getName());
         s.clustering[i] = v;
         size += v.length;
       }
@@ -583,7 +593,8 @@ public final class StoreEngine implements AutoCloseable {
       }
       for (Cell c : r.getCellsList()) {
         if (c.getColumn() >= t.regularColumns().size()) {
-          throw new InvalidRequestException("unknown regular column id " + c.getColumn() + " in " + t);
+          throw new InvalidRequestException("unknown regular column id " + c.getColumn() + " in "
+              + t);
         }
         size += c.getValue().size();
         s.cells.merge(c.getColumn(), cell(c, t.regularType(c.getColumn()),
@@ -610,7 +621,8 @@ public final class StoreEngine implements AutoCloseable {
       byte[] key = KeyCodec.concat(KeyCodec.concat(prefix, KeyCodec.position(cs, range.start())),
           KeyCodec.position(cs, range.end()));
       tombs.merge(ByteBuffer.wrap(key), new RtWrite(del(rt.getDeletion(), now),
-          qc.encode(range).toByteArray()), (a, b) -> new RtWrite(Del.max(a.del(), b.del()), a.range()));
+          qc.encode(range).toByteArray()), (a, b) -> new RtWrite(Del.max(a.del(), b.del()),
+              a.range()));
     }
   }
 
@@ -676,7 +688,10 @@ public final class StoreEngine implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
   // Reads
 
-  /** What a data read returns: the result and, if asked, the digest. */
+  /**
+   * What a data read returns: the result and, with a digest, the digest and the last-modified
+   * timestamp (without: null and {@code Long.MIN_VALUE}).
+   */
   public record DataResult(QueryResult result, byte[] digest, long lastModified) {}
 
   /**
@@ -691,8 +706,12 @@ public final class StoreEngine implements AutoCloseable {
   public DataResult readData(ReadCommandV2 cmd, PartitionRange range, boolean withDigest,
       int rateLimit, long deadlineNanos) throws ReplicaFailure {
     ReadExecutor ex = prepare(cmd, range, ReadExecutor.Mode.DATA, rateLimit, deadlineNanos);
+    if (!withDigest) {
+      ex.withoutDigest();
+    }
     ex.run();
-    return new DataResult(ex.queryResult(), withDigest ? ex.digest() : null, ex.lastModified());
+    return new DataResult(ex.queryResult(), withDigest ? ex.digest() : null,
+        withDigest ? ex.lastModified() : Long.MIN_VALUE);
   }
 
   /** The read_data verb on a v1 command: converted with {@code RangeConversions.fromLegacy}. */

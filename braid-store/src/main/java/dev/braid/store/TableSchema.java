@@ -55,7 +55,8 @@ public final class TableSchema {
         }
         case CLUSTERING -> {
           clustering.add(c);
-          cc.add(new ClusteringColumn(t, c.getDescending() ? ClusteringOrder.DESC : ClusteringOrder.ASC));
+          cc.add(new ClusteringColumn(t, c.getDescending() ? ClusteringOrder.DESC
+              : ClusteringOrder.ASC));
         }
         case STATIC -> {
           statics.add(c);
@@ -117,7 +118,8 @@ public final class TableSchema {
     boolean hasClustering = ordered.stream().anyMatch(c -> c.getKind() == ColumnKind.CLUSTERING);
     if (!hasClustering && ordered.stream().anyMatch(c -> c.getKind() == ColumnKind.STATIC)) {
       throw new IllegalArgumentException(
-          "Static columns are only useful (and thus allowed) if the table has at least one clustering column");
+          "Static columns are only useful (and thus allowed) if the table has at least one"
+              + " clustering column");
     }
     TableDef.Builder b = in.toBuilder().clearColumns().addAllColumns(ordered)
         .setKeyspace(in.getKeyspace().toLowerCase(Locale.ROOT))
@@ -130,9 +132,46 @@ public final class TableSchema {
     return new TableSchema(content.toBuilder().setVersion(Uuids.toProto(v)).build());
   }
 
-  /** A definition read back from the data directory (already complete and validated). */
-  static TableSchema load(TableDef def) {
+  /**
+   * A complete definition as the replica returns it (from {@code CreateTable} or {@code
+   * DescribeSchema}: with id and version). Clients such as a shell or a coordinator use this to
+   * build commands (clustering schema, column ids, schema versions).
+   *
+   * @throws IllegalArgumentException if the id or version is missing or a column type is unknown
+   */
+  public static TableSchema load(TableDef def) {
+    if (!def.hasId() || !def.hasVersion()) {
+      throw new IllegalArgumentException("table definition " + def.getKeyspace() + "."
+          + def.getName()
+          + " lacks its id or version (use create() for a new definition)");
+    }
+    for (ColumnDef c : def.getColumnsList()) {
+      if (ClusteringType.byName(c.getType()) == null) {
+        throw new IllegalArgumentException("column " + c.getName() + " has unknown type "
+            + c.getType());
+      }
+    }
     return new TableSchema(def);
+  }
+
+  /** The id of the static column named {@code name}, or -1. */
+  public int staticColumnId(String name) {
+    for (int i = 0; i < statics.size(); i++) {
+      if (statics.get(i).getName().equals(name)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The id of the regular column named {@code name}, or -1. */
+  public int regularColumnId(String name) {
+    for (int i = 0; i < regulars.size(); i++) {
+      if (regulars.get(i).getName().equals(name)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   static void checkName(String what, String name) {
@@ -229,7 +268,8 @@ public final class TableSchema {
 
     /** The wire form. */
     public static Uuid toProto(UUID u) {
-      return Uuid.newBuilder().setMsb(u.getMostSignificantBits()).setLsb(u.getLeastSignificantBits())
+      return Uuid.newBuilder().setMsb(u.getMostSignificantBits())
+          .setLsb(u.getLeastSignificantBits())
           .build();
     }
 

@@ -307,13 +307,23 @@ class ModelProperties {
         .schemaVersion(reversed ? t.reversedVersion() : t.version()).slice(slice)
         .timestamp(Instant.ofEpochSecond(now)).rowLimit(rowLimit).partitionLimit(partitionLimit).build();
     PartitionRange pr = single != null ? PartitionRanges.singlePartition(single) : PartitionRanges.all();
+    java.util.function.LongPredicate tokens = x -> true;
+    if (single == null && r.nextInt(3) == 0) {
+      // a (start, end] token range between tokens of the key domain (start < end: no wrap)
+      long a = Murmur3Token.token(randomKey(r, t)) + r.nextInt(3) - 1;
+      long b = Murmur3Token.token(randomKey(r, t)) + r.nextInt(3) - 1;
+      long lo = Math.min(a, b);
+      long hi = Math.max(a, b);
+      pr = PartitionRanges.tokenRange(lo, hi);
+      tokens = x -> x > lo && x <= hi;
+    }
 
     boolean restricted = PartitionSliceV2.hasClusteringRestriction(fwd);
     boolean always = opts.contains(SliceOption.ALWAYS_RETURN_STATIC_CONTENT);
     // the v2 oracle: membership in the forward position ranges
     Oracle.Query oq = new Oracle.Query(order, k -> Oracle.inPositionRanges(cs, fwd, k),
         fwd.isEmpty() || fwd.stream().anyMatch(x -> !x.equals(PositionRange.allClusteredRows())),
-        always, statics, regulars, rowLimit, perPartition, partitionLimit, single, now);
+        always, statics, regulars, rowLimit, perPartition, partitionLimit, single, now, tokens);
     assertThat(oq.restricted()).isEqualTo(restricted);
     Oracle.Answer expected = oracle.read(oq);
     String ctx = "schema " + cs + " cmd " + cmd + " range " + pr;
@@ -339,6 +349,8 @@ class ModelProperties {
       return;
     }
 
+    // what the service receives: the command through its wire form
+    cmd = QueryCodec.forSchema(cs).decode(QueryCodec.forSchema(cs).encode(cmd));
     StoreEngine.DataResult v2 = engine.readData(cmd, pr, true, 0, Long.MAX_VALUE);
     assertThat(flatten(v2.result())).as("v2 vs oracle, " + ctx).isEqualTo(expected.rows());
     assertThat(v2.digest()).as("v2 digest, " + ctx).isEqualTo(expected.digest());
@@ -350,10 +362,11 @@ class ModelProperties {
     if (reversed && r.nextBoolean()) {
       v1 = v1.toBuilder().schemaVersion(t.version()).slice(v1.slice().legacyReversedToNative()).build();
     }
+    v1 = QueryCodec.forSchema(cs).decode(QueryCodec.forSchema(cs).encode(v1));
     List<ClusteringRange> legacy = cmd.toLegacy(order).slice().defaultRowRanges();
     Oracle.Query oq1 = new Oracle.Query(order, k -> Oracle.inLegacyRanges(order, legacy, k),
         Oracle.legacyRestricted(legacy), always, statics, regulars, rowLimit, perPartition,
-        partitionLimit, single, now);
+        partitionLimit, single, now, tokens);
     Oracle.Answer expected1 = oracle.read(oq1);
     StoreEngine.DataResult v1r = engine.readData(v1, pr, true, 0, Long.MAX_VALUE);
     assertThat(flatten(v1r.result())).as("v1 vs v2, " + ctx).isEqualTo(flatten(v2.result()));

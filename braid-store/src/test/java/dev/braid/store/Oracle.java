@@ -148,7 +148,8 @@ final class Oracle {
   /** A read request in oracle terms. */
   record Query(ClusteringSchema order, Predicate<ClusteringPrefix> selects, boolean restricted,
       boolean alwaysStatic, List<Integer> statics, List<Integer> regulars, long rowLimit,
-      long perPartitionLimit, long partitionLimit, PartitionKey single, int now) {}
+      long perPartitionLimit, long partitionLimit, PartitionKey single, int now,
+      java.util.function.LongPredicate tokens) {}
 
   /** A flattened result row: partition, static cells, clustering (null for static-only) and cells. */
   record FlatRow(String pk, List<String> statics, List<String> clustering, List<String> cells) {}
@@ -201,6 +202,9 @@ final class Oracle {
     outer:
     for (OPartition p : ordered()) {
       if (q.single != null && !p.key.equals(q.single)) {
+        continue;
+      }
+      if (!q.tokens.test(Murmur3Token.tokenOfBytes(p.ser))) {
         continue;
       }
       if (Long.compareUnsigned(rows, q.rowLimit) >= 0 || Long.compareUnsigned(parts, q.partitionLimit) >= 0) {

@@ -22,6 +22,7 @@ import dev.braid.store.proto.ReadDigestResponse;
 import dev.braid.store.proto.ReadDigestV2Request;
 import dev.braid.store.proto.ReadMutationDataResponse;
 import dev.braid.store.proto.ReadMutationDataV2Request;
+import dev.braid.store.proto.RateLimitInfo;
 import dev.braid.store.proto.ReplicaBraid;
 import dev.braid.store.proto.TableDef;
 import java.net.InetSocketAddress;
@@ -172,6 +173,29 @@ class ReplicaServiceTest {
         .isInstanceOfSatisfying(StatusException.class, e -> assertThat(e.getMessage()).contains("limit is"));
     // still serving
     assertThat(client.describeSchema(DescribeSchemaRequest.getDefaultInstance()).getTablesCount()).isEqualTo(1);
+  }
+
+  @Test
+  void perPartitionRateLimitIsEnforcedOrOnlyAccounted() throws Exception {
+    TableDef def = client.createTable(CreateTableRequest.newBuilder().setTable(Fixtures.table("ks", "limited")
+        .toBuilder().setMaxReadsPerSecond(1)).build()).getTable();
+    TableSchema lt = TableSchema.load(def);
+    ReadCommandV2 cmd = Fixtures.select(lt, List.of(PositionRange.allClusteredRows()), false, 1000);
+    ReadDataV2Request.Builder req = ReadDataV2Request.newBuilder()
+        .setCommand(QueryCodec.forSchema(lt.clusteringSchema()).encode(cmd))
+        .setRange(PartitionRanges.singlePartition(Fixtures.key(1)));
+    RateLimitInfo enforce = RateLimitInfo.newBuilder().setKind(RateLimitInfo.Kind.ACCOUNT_AND_ENFORCE).build();
+    RateLimitInfo account = RateLimitInfo.newBuilder().setKind(RateLimitInfo.Kind.ACCOUNT_ONLY).build();
+    assertThat(client.readDataV2(req.setRateLimit(enforce).build()).hasException()).isFalse();
+    assertThat(client.readDataV2(req.setRateLimit(account).build()).hasException()).isFalse();
+    assertThat(client.readDataV2(req.setRateLimit(enforce).build()).getException().hasRateLimited()).isTrue();
+    assertThat(client.readDataV2(req.clearRateLimit().build()).hasException()).isFalse();
+  }
+
+  @Test
+  void zeroLimitsReturnNothing() throws Exception {
+    assertThat(server.engine().readData(all(false).toBuilder().rowLimit(0).build(), PartitionRanges.all(), false, 0,
+        Long.MAX_VALUE).result().getRowCount()).isZero();
   }
 
   @Test

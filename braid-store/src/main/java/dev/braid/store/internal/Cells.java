@@ -53,7 +53,7 @@ public final class Cells {
    * ldt = expiry) or a tombstone ({@code tombstone}, ldt = deletion time, empty value).
    */
   public record CellV(long ts, boolean tombstone, int ttl, int ldt, byte[] value) {
-    /** Whether live at {@code now} (seconds): not a tombstone and, if expiring, {@code now < expiry}. */
+    /** Whether live at {@code now} (s): not a tombstone and, if expiring, {@code now < expiry}. */
     public boolean isLive(int now) {
       return !tombstone && (ttl == 0 || now < ldt);
     }

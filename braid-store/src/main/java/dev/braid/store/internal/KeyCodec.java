@@ -19,7 +19,8 @@ import java.util.UUID;
  * orders the data and a position range is one contiguous key range.
  *
  * <pre>
- * key       = table id (16) | token with the sign bit flipped (8) | escape(serialized pk) | 00 | position
+ * key       = table id (16) | token with the sign bit flipped (8) | escape(serialized pk) | 00 |
+ * position
  * position  = 10 (partition header) | 18 (static row) | clustered | 70 (partition end)
  * clustered = component* terminator;  terminator = 20 (weight -1), 38 (weight 0), 60 (weight +1)
  * component = 40 value | 3F (empty value, ASC) | 41 (empty value, DESC); DESC values are inverted

@@ -18,14 +18,16 @@ public final class KeyValidation {
   public static byte[] validateKey(TableSchema t, PartitionKey key) {
     int n = t.partitionKeyColumns().size();
     if (key.components().size() != n) {
-      throw new InvalidRequestException("partition key of " + t + " has " + n + " component(s), got "
+      throw new InvalidRequestException("partition key of " + t + " has " + n
+          + " component(s), got "
           + key.components().size());
     }
     for (int i = 0; i < n; i++) {
       byte[] c = key.components().get(i).toByteArray();
       String col = t.partitionKeyColumns().get(i).getName();
       if (c.length > Limits.MAX_KEY_BYTES) {
-        throw new InvalidRequestException("Key length of " + c.length + " is longer than maximum of "
+        throw new InvalidRequestException("Key length of " + c.length
+            + " is longer than maximum of "
             + Limits.MAX_KEY_BYTES + " (column " + col + ")");
       }
       if (c.length == 0 && n == 1) {

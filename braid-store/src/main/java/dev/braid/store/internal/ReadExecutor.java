@@ -141,7 +141,8 @@ public final class ReadExecutor {
   public void validate() {
     for (SliceOption o : slice.options().toSet()) {
       if (UNSUPPORTED.contains(o)) {
-        throw new InvalidRequestException("slice option " + o.name().toLowerCase(java.util.Locale.ROOT)
+        throw new InvalidRequestException("slice option "
+            + o.name().toLowerCase(java.util.Locale.ROOT)
             + " is not supported by this replica");
       }
     }
@@ -160,7 +161,8 @@ public final class ReadExecutor {
     Set<Integer> seen = new HashSet<>();
     for (int id : ids) {
       if (id < 0 || id >= count) {
-        throw new InvalidRequestException("unknown " + kind + " column id " + id + " (the table has "
+        throw new InvalidRequestException("unknown " + kind + " column id " + id
+            + " (the table has "
             + count + " " + kind + " column(s))");
       }
       if (!seen.add(id)) {
@@ -215,7 +217,8 @@ public final class ReadExecutor {
       }
       keyRanges.add(new KeyRange(bound(range.getStart(), true), KeyCodec.tableEnd(table.id()), null,
           null));
-      keyRanges.add(new KeyRange(KeyCodec.tableStart(table.id()), bound(range.getEnd(), false), null,
+      keyRanges.add(new KeyRange(KeyCodec.tableStart(table.id()), bound(range.getEnd(), false),
+          null,
           null));
       return;
     }
@@ -264,7 +267,15 @@ public final class ReadExecutor {
     if (!afterToken) {
       return KeyCodec.tokenPrefix(table.id(), t);
     }
-    return t == Long.MAX_VALUE ? KeyCodec.tableEnd(table.id()) : KeyCodec.tokenPrefix(table.id(), t + 1);
+    return t == Long.MAX_VALUE ? KeyCodec.tableEnd(table.id()) : KeyCodec.tokenPrefix(table.id(), t
+        + 1);
+  }
+
+  private boolean digesting = true;
+
+  /** Skips the digest's work (a data read without a digest). */
+  public void withoutDigest() {
+    digesting = false;
   }
 
   /** The key prefix of a singular range's partition (rate limiting). */
@@ -281,6 +292,9 @@ public final class ReadExecutor {
    * @throws ReplicaFailure on tombstone overload or a storage failure
    */
   public void run() throws ReplicaFailure {
+    if (cmd.rowLimit() == 0 || cmd.partitionLimit() == 0 || slice.partitionRowLimit() == 0) {
+      return; // nothing may be returned
+    }
     snapshot = db.getSnapshot();
     try {
       for (KeyRange kr : keyRanges) {
@@ -389,7 +403,8 @@ public final class ReadExecutor {
     }
     // A partition read through the specific-ranges override is a paging continuation: its
     // static-only row (if any) was on an earlier page, so it never gets one here.
-    boolean continuation = slice.specificRanges().map(x -> x.partitionKey().equals(key)).orElse(false);
+    boolean continuation =
+        slice.specificRanges().map(x -> x.partitionKey().equals(key)).orElse(false);
     boolean staticRule = !continuation && (!PartitionSliceV2.hasClusteringRestriction(asSent)
         || slice.options().contains(SliceOption.ALWAYS_RETURN_STATIC_CONTENT));
     boolean staticLive = false;
@@ -401,7 +416,7 @@ public final class ReadExecutor {
     partRows = 0;
     staticUndecided = mode == Mode.DATA && staticRule && staticLive;
     partLastModified = Long.MIN_VALUE;
-    partDigest = new ByteArrayOutputStream();
+    partDigest = digesting ? new ByteArrayOutputStream() : null;
     rp = ResultPartition.newBuilder();
     mp = null;
     if (slice.options().contains(SliceOption.SEND_PARTITION_KEY) || mode == Mode.MUTATION) {
@@ -413,7 +428,9 @@ public final class ReadExecutor {
     for (int id : slice.staticColumns()) {
       CellV c = statics == null ? null : statics.cells.get(id);
       boolean live = c != null && liveUnder(c, pdel);
-      writeLong(partDigest, live ? cellHash(c) : NULL_CELL_HASH);
+      if (partDigest != null) {
+        writeLong(partDigest, live ? cellHash(c) : NULL_CELL_HASH);
+      }
       if (live) {
         partLastModified = Math.max(partLastModified, c.ts());
       }
@@ -470,7 +487,9 @@ public final class ReadExecutor {
     if (partRows > 0 || (mode == Mode.MUTATION && hasMutationContent())) {
       if (mode == Mode.DATA) {
         result.addPartitions(rp);
-        digestContent.writeBytes(partDigest.toByteArray());
+        if (partDigest != null) {
+          digestContent.writeBytes(partDigest.toByteArray());
+        }
         lastModified = Math.max(lastModified, partLastModified);
       } else {
         recon.addPartitions(mp);
@@ -597,7 +616,8 @@ public final class ReadExecutor {
         throw new ReplicaFailure(ReplicaException.newBuilder()
             .setMessage("Scanned over " + tombstoneFailureThreshold + " tombstones in " + table
                 + "; query aborted")
-            .setTombstoneOverload(TombstoneOverload.newBuilder().setTombstones(tombstones)).build());
+            .setTombstoneOverload(TombstoneOverload.newBuilder().setTombstones(tombstones))
+            .build());
       }
       if (reached(tombstones, cmd.tombstoneLimit()) && !staticUndecided) {
         stopped = true;
@@ -627,7 +647,9 @@ public final class ReadExecutor {
         CellV c = row.cells.get(id);
         boolean cl = c != null && liveUnder(c, eff);
         b.addCells(resultCell(cl ? c : null));
-        writeLong(partDigest, cl ? cellHash(c) : NULL_CELL_HASH);
+        if (partDigest != null) {
+          writeLong(partDigest, cl ? cellHash(c) : NULL_CELL_HASH);
+        }
         if (cl) {
           partLastModified = Math.max(partLastModified, c.ts());
         }
@@ -654,7 +676,8 @@ public final class ReadExecutor {
   private FullPosition fullPosition(PositionInPartition p, StoredRow row) {
     Position pos;
     if (row != null) {
-      dev.braid.query.proto.ClusteringPrefix.Builder k = dev.braid.query.proto.ClusteringPrefix.newBuilder();
+      dev.braid.query.proto.ClusteringPrefix.Builder k =
+          dev.braid.query.proto.ClusteringPrefix.newBuilder();
       for (byte[] c : row.clustering) {
         k.addComponents(ByteString.copyFrom(c));
       }
@@ -662,7 +685,8 @@ public final class ReadExecutor {
     } else {
       pos = QueryCodec.forSchema(cmdSchema).encode(p);
     }
-    return FullPosition.newBuilder().setPartitionKey(QueryCodec.encode(pk)).setPosition(pos).build();
+    return FullPosition.newBuilder().setPartitionKey(QueryCodec.encode(pk)).setPosition(pos)
+        .build();
   }
 
   private ResultCell resultCell(CellV c) {
@@ -705,6 +729,9 @@ public final class ReadExecutor {
   }
 
   private static void writeDel(ByteArrayOutputStream o, Del d) {
+    if (o == null) {
+      return;
+    }
     if (d == null) {
       o.write(0);
       return;
@@ -715,11 +742,17 @@ public final class ReadExecutor {
   }
 
   private static void writeBytes(ByteArrayOutputStream o, byte[] b) {
+    if (o == null) {
+      return;
+    }
     writeInt(o, b.length);
     o.writeBytes(b);
   }
 
   private static void writeInt(ByteArrayOutputStream o, int v) {
+    if (o == null) {
+      return;
+    }
     o.write(v >>> 24);
     o.write(v >>> 16);
     o.write(v >>> 8);
