@@ -137,8 +137,8 @@ public final class ClusterNode implements AutoCloseable {
   private String hostId;
   private List<Long> tokens;
   private BraidServer server;
-  private RaftServer raft;
-  private MetadataStateMachine machine;
+  private volatile RaftServer raft;
+  private volatile MetadataStateMachine machine;
   private RaftClient client;
   private RaftGroup clientGroup;
   private ScheduledExecutorService scheduler;
@@ -458,7 +458,19 @@ public final class ClusterNode implements AutoCloseable {
 
   /** The braid address of the current Raft leader, or null if this node is the leader. */
   String leaderAddressIfNotSelf() throws StatusException {
+    // Right after the leader died there is none for an election timeout or two: wait a little.
+    long deadline = System.nanoTime() + Math.min(config.joinTimeout.toNanos(),
+        config.electionTimeout.toNanos() * 10);
     RaftServer.Division d = division();
+    while ((d == null || d.getInfo().getLeaderId() == null) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      d = division();
+    }
     if (d == null || d.getInfo().getLeaderId() == null) {
       throw new StatusException(Code.UNAVAILABLE, "no Raft leader known to " + hostId);
     }

@@ -47,8 +47,11 @@ final class ClusterService implements ClusterBraid.Service {
     requireReady();
     Member m = request.getMember();
     checkMember(m);
-    String leader = node.leaderAddressIfNotSelf();
-    if (leader != null) {
+    for (int attempt = 0; ; attempt++) {
+      String leader = node.leaderAddressIfNotSelf();
+      if (leader == null) {
+        break;
+      }
       if (context.metadata().get("braid-forwarded") != null) {
         throw new StatusException(Code.UNAVAILABLE, "not the leader (leadership moved)");
       }
@@ -57,7 +60,7 @@ final class ClusterService implements ClusterBraid.Service {
             .withMetadata(dev.braid.rpc.Metadata.of("braid-forwarded", "1"))
             .withTimeout(node.config().joinTimeout)).join(request);
       } catch (IOException e) {
-        throw new StatusException(Code.UNAVAILABLE, "cannot reach the leader at " + leader);
+        retryOrFail(attempt, leader);
       }
     }
     if (request.getPrepare()) {
@@ -67,6 +70,19 @@ final class ClusterService implements ClusterBraid.Service {
       return node.admit(m, request.getAsLearner());
     } catch (ClusterException e) {
       throw new StatusException(Code.UNAVAILABLE, e.getMessage());
+    }
+  }
+
+  /** The leader this node knows may have just died: retry a few times, a Raft election apart. */
+  private void retryOrFail(int attempt, String leader) throws StatusException {
+    if (attempt >= 4) {
+      throw new StatusException(Code.UNAVAILABLE, "cannot reach the leader at " + leader);
+    }
+    try {
+      Thread.sleep(node.config().electionTimeout.toMillis() * 2);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StatusException(Code.UNAVAILABLE, "interrupted");
     }
   }
 
@@ -152,8 +168,11 @@ final class ClusterService implements ClusterBraid.Service {
   @Override
   public RemoveReply remove(RemoveRequest request, ServerContext context) throws Exception {
     requireReady();
-    String leader = node.leaderAddressIfNotSelf();
-    if (leader != null) {
+    for (int attempt = 0; ; attempt++) {
+      String leader = node.leaderAddressIfNotSelf();
+      if (leader == null) {
+        break;
+      }
       if (context.metadata().get("braid-forwarded") != null) {
         throw new StatusException(Code.UNAVAILABLE, "not the leader (leadership moved)");
       }
@@ -162,7 +181,7 @@ final class ClusterService implements ClusterBraid.Service {
             .withMetadata(dev.braid.rpc.Metadata.of("braid-forwarded", "1"))
             .withTimeout(node.config().joinTimeout)).remove(request);
       } catch (IOException e) {
-        throw new StatusException(Code.UNAVAILABLE, "cannot reach the leader at " + leader);
+        retryOrFail(attempt, leader);
       }
     }
     try {

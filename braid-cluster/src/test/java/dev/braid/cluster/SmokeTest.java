@@ -20,7 +20,7 @@ class SmokeTest {
       ClusterNode c = t.start(t.builder(t.newDir()).seeds(List.of(a.address())));
       ClusterNode d = t.start(t.builder(t.newDir()).seeds(List.of(a.address())));
       assertThat(d.metadata().getMembersCount()).isEqualTo(4);
-      System.out.println(a.status().toJson());
+      assertThat(a.status().reply().getNodesList()).allMatch(n -> n.getUp());
     }
   }
 }
