@@ -2,6 +2,7 @@ package dev.braid.coordinator;
 
 import dev.braid.cluster.Verb;
 import dev.braid.cluster.VerbFamily;
+import dev.braid.query.ReadCommand;
 import dev.braid.query.ReadCommandV2;
 import dev.braid.query.codec.QueryCodec;
 import dev.braid.query.proto.FullPosition;
@@ -58,6 +59,9 @@ public final class Coordinator {
       return new Options(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofMillis(50), 3);
     }
   }
+
+  /** The largest row limit a short-read retry asks for. */
+  static final long MAX_RETRY_LIMIT = 1L << 20;
 
   private final Supplier<TokenRing> ring;
   private final ToIntFunction<String> replicationFactor;
@@ -424,9 +428,12 @@ public final class Coordinator {
       long limit = read.command().rowLimit();
       int now = (int) cmd.timestamp().getEpochSecond();
       long live = rec.liveRows(now, cmd.slice().isReversed(), covered);
-      if (covered != null && limit > 0 && live < limit && attempt < options.maxShortReadRetries()) {
+      boolean limited = limit > 0 && limit != ReadCommand.NO_ROW_LIMIT && limit < MAX_RETRY_LIMIT;
+      if (covered != null && limited && live < limit
+          && attempt < options.maxShortReadRetries()) {
+        // Scylla's scaling: x = l^2 / t + 1 (t = live rows after the merge), doubled when t = 0
         long l = cmd.rowLimit();
-        long bigger = live == 0 ? Math.multiplyExact(l, 2) : l * l / live + 1;
+        long bigger = Math.min(MAX_RETRY_LIMIT, live == 0 ? l * 2 : l * l / live + 1);
         trace.add("short read: " + live + " live rows of " + limit + " after the merge");
         reconcile(hosts, cmd.toBuilder().rowLimit(Math.max(bigger, l + 1)).build(), attempt + 1);
         return;
