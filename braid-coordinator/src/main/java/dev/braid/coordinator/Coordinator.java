@@ -237,7 +237,7 @@ public final class Coordinator {
       for (int i = 1; i < blockFor; i++) {
         sendDigest(live.get(i));
       }
-      if (options.speculativeDelay() != null && live.size() > blockFor) {
+      if (!resolved && options.speculativeDelay() != null && live.size() > blockFor) {
         speculation = scheduler.schedule(options.speculativeDelay(), this::speculate);
       }
     }
