@@ -144,6 +144,11 @@ final class TestCluster implements AutoCloseable {
 
   /** SELECT c, v FROM t WHERE k = ? [ORDER BY c DESC] LIMIT limit. */
   ReplicaRead select(int k, long limit, boolean reversed) {
+    return select(table, k, limit, reversed);
+  }
+
+  /** The same over any replica's copy of the table. */
+  static ReplicaRead select(TableSchema table, int k, long limit, boolean reversed) {
     PartitionSliceV2 slice = PartitionSliceV2.builder()
         .defaultRowRanges(List.of(PositionRange.allClusteredRows())).regularColumns(List.of(0))
         .options(SliceOptions.of(SliceOption.SEND_CLUSTERING_KEY, SliceOption.SEND_PARTITION_KEY))
