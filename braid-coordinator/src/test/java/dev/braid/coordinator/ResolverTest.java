@@ -219,6 +219,23 @@ class ResolverTest {
   }
 
   @Test
+  void aPagingStateAsBytesResumesTheQueryAndGarbageIsRefused() throws Exception {
+    for (int c = 1; c <= 3; c++) {
+      writeAll(insert(K, c, "v" + c, 10));
+    }
+    ReplicaRead first = cl.select(K, 2, false);
+    ReadPage p = read(first, ConsistencyLevel.QUORUM);
+    byte[] state = p.pagingStateBytes();
+    assertThat(cs(read(ReadPage.resume(first, state), ConsistencyLevel.QUORUM).result()))
+        .containsExactly(3);
+    assertThatThrownBy(() -> ReadPage.resume(first, new byte[] {(byte) 0xff, 1, 2}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Invalid value for the paging state");
+    assertThatThrownBy(() -> ReadPage.resume(cl.select(K + 1, 2, false), state))
+        .as("a state of another partition's query").isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void reversedPagesResumeStrictlyAfterThePagingState() throws Exception {
     for (int c = 1; c <= 5; c++) {
       writeAll(insert(K, c, "v" + c, 10));
