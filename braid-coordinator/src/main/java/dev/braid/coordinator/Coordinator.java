@@ -214,6 +214,7 @@ public final class Coordinator {
     final List<byte[]> digests = new ArrayList<>();
     final List<FullPosition> positions = new ArrayList<>();
     int failures;
+    int dataOutstanding;
     QueryResult data;
     boolean resolved;
     Scheduler.Cancellable timer;
@@ -234,8 +235,10 @@ public final class Coordinator {
     synchronized void start() {
       timer = scheduler.schedule(options.readTimeout(), () -> timeout("digest phase"));
       sendData(live.get(0), blockFor > 1);
-      for (int i = 1; i < blockFor; i++) {
-        sendDigest(live.get(i));
+      // a replica failing at once is replaced inside sendData/sendDigest, so take the next
+      // untried replica each time rather than a fixed index
+      for (int i = 1; i < blockFor && !resolved && contacted.size() < live.size(); i++) {
+        sendDigest(live.get(contacted.size()));
       }
       if (!resolved && options.speculativeDelay() != null && live.size() > blockFor) {
         speculation = scheduler.schedule(options.speculativeDelay(), this::speculate);
@@ -273,12 +276,13 @@ public final class Coordinator {
 
     private void sendData(String host, boolean withDigest) {
       contacted.add(host);
+      dataOutstanding++;
       Verb v = verb(VerbFamily.READ_DATA, host);
       trace.add(v.wireName() + (withDigest ? " (with digest)" : "") + " to " + host);
       clients.apply(host).readData(v, read, withDigest, call).whenComplete((r, e) -> {
         synchronized (ReadExecution.this) {
           if (e != null || r.hasException()) {
-            failed(host, e != null ? e.getMessage() : r.getException().getMessage());
+            failed(host, true, e != null ? e.getMessage() : r.getException().getMessage());
             return;
           }
           responded.add(host);
@@ -299,7 +303,7 @@ public final class Coordinator {
       clients.apply(host).readDigest(v, read, call).whenComplete((r, e) -> {
         synchronized (ReadExecution.this) {
           if (e != null || r.hasException()) {
-            failed(host, e != null ? e.getMessage() : r.getException().getMessage());
+            failed(host, false, e != null ? e.getMessage() : r.getException().getMessage());
             return;
           }
           responded.add(host);
@@ -310,25 +314,33 @@ public final class Coordinator {
       });
     }
 
-    private void failed(String host, String why) {
+    private void failed(String host, boolean wasData, String why) {
       trace.add("replica " + host + " failed: " + why);
       failures++;
+      if (wasData) {
+        dataOutstanding--;
+      }
       if (resolved) {
         return;
       }
-      int untried = live.size() - contacted.size();
-      if (untried > 0) {
-        // a failed replica is replaced at once by an untried live one
-        if (data == null && responded.isEmpty()) {
+      if (live.size() - failures < blockFor) {
+        resolved = true;
+        timer.cancel();
+        if (speculation != null) {
+          speculation.cancel();
+        }
+        done.completeExceptionally(new CoordinatorException.ReplicaError("read failed on "
+            + failures + " of " + live.size() + " live replicas at " + cl + ": " + why, null));
+        return;
+      }
+      if (contacted.size() < live.size()) {
+        // a failed replica is replaced at once by an untried live one; a data request by a
+        // data request unless another one is still out
+        if (data == null && dataOutstanding == 0) {
           sendData(live.get(contacted.size()), true);
         } else {
           sendDigest(live.get(contacted.size()));
         }
-      } else if (contacted.size() - failures < blockFor) {
-        resolved = true;
-        timer.cancel();
-        done.completeExceptionally(new CoordinatorException.ReplicaError("read failed on "
-            + failures + " replicas at " + cl + ": " + why, null));
       }
     }
 

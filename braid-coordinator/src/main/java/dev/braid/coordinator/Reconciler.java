@@ -106,16 +106,6 @@ final class Reconciler {
     p.rangeTombstones.addAll(m.getRangeTombstonesList());
   }
 
-  /** Whether every replica's content equals the merge. */
-  boolean allEqual() {
-    for (int i = 0; i < perReplica.size(); i++) {
-      if (diff(i) != null && !diff(i).isEmpty()) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /**
    * The mutations replica {@code i} lacks: every element of the merge that it does not hold
    * identically (applying it there reconciles to the merge). Empty when it is up to date.

@@ -24,6 +24,8 @@ final class EngineReplica implements ReplicaClient {
   final String host;
   final StoreEngine engine;
   boolean hold;
+  /** Every call fails at once, as a refused connection would. */
+  boolean fail;
   final List<Runnable> held = new ArrayList<>();
   final List<String> calls = new ArrayList<>();
   final List<ReplicaRead> reads = new ArrayList<>();
@@ -50,7 +52,9 @@ final class EngineReplica implements ReplicaClient {
         f.completeExceptionally(e);
       }
     };
-    if (hold) {
+    if (fail) {
+      f.completeExceptionally(new java.io.IOException("connection refused"));
+    } else if (hold) {
       held.add(r);
     } else {
       r.run();

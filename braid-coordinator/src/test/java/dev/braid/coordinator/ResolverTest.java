@@ -378,6 +378,30 @@ class ResolverTest {
   }
 
   @Test
+  void aFailingReplicaIsReplacedByAnUntriedOne() throws Exception {
+    writeAll(insert(K, 1, "a", 10));
+    cl.clearCalls();
+    cl.replica(r0).fail = true;
+    ReadPage p = read(cl.select(K, 10, false), ConsistencyLevel.QUORUM);
+    assertThat(cs(p.result())).containsExactly(1);
+    assertThat(cl.replica(r0).calls).containsExactly("ReadDataV2+digest");
+    assertThat(cl.replica(r1).calls).containsExactly("ReadDataV2+digest");
+    assertThat(cl.replica(r2).calls).containsExactly("ReadDigestV2");
+    assertThat(p.trace()).anyMatch(s -> s.startsWith("replica " + r0 + " failed"));
+    cl.coordinator.write("ks", List.of(insert(K, 2, "b", 10)), ConsistencyLevel.QUORUM).get();
+    CompletableFuture<Void> all = cl.coordinator.write("ks", List.of(insert(K, 3, "c", 10)),
+        ConsistencyLevel.ALL);
+    assertThatThrownBy(all::get).cause().isInstanceOf(CoordinatorException.ReplicaError.class)
+        .hasMessageContaining("write failed on 1 of 3 replicas at ALL");
+    cl.replica(r1).fail = true;
+    CompletableFuture<ReadPage> f = cl.coordinator.read("ks", cl.select(K, 10, false),
+        ConsistencyLevel.QUORUM);
+    assertThat(f).as("fails at once: only one replica can still answer").isDone();
+    assertThatThrownBy(f::get).cause().isInstanceOf(CoordinatorException.ReplicaError.class)
+        .hasMessageContaining("read failed on 2 of 3 live replicas at QUORUM");
+  }
+
+  @Test
   void downReplicasAreSkippedWhenEnoughOthersAreUp() throws Exception {
     writeAll(insert(K, 1, "a", 10));
     cl.clearCalls();
