@@ -93,7 +93,7 @@ final class ClientAdmission {
     s.sendWindow = conn.initialSendWindow();
     s.metered = conn.flowControlled();
     active++;
-    conn.register(s);
+    conn.router.register(s);
     highestStarted = s.id;
     conn.addWritable(s);
   }

@@ -106,7 +106,7 @@ final class ConnectionTimeouts {
       return;
     }
     if (++idleChecks >= IDLE_CHECKS) {
-      conn.closeIdle(Status.of(Code.UNAVAILABLE, "connection idle for "
+      conn.lifecycle.closeIdle(Status.of(Code.UNAVAILABLE, "connection idle for "
           + config.idleTimeoutMillis() + " ms"));
     }
   }

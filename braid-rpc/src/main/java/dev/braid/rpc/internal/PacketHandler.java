@@ -60,7 +60,7 @@ final class PacketHandler {
           } else {
             p.metadata = Metadata.of(InvokeMetadata.decode(data.nioBuffer()));
             // held until the Invoke: counted against the connection's buffer
-            conn.holdMetadata(p, data.readableBytes());
+            conn.router.holdMetadata(p, data.readableBytes());
           }
         } finally {
           data.release();
