@@ -26,20 +26,12 @@ final class FrameWriter {
     return (int) Frames.encodedSize(streamId, messageId, length, split);
   }
 
+  /** Appends a frame header, encoded by braid-wire's {@link FrameHeader#write}. */
   static void writeHeader(ByteBuf out, int kind, boolean control, boolean done, long streamId,
       long messageId, int length) {
-    out.writeByte(FrameHeader.headerByte(kind, control, done));
-    writeVarint(out, streamId);
-    writeVarint(out, messageId);
-    writeVarint(out, length);
-  }
-
-  static void writeVarint(ByteBuf out, long value) {
-    while ((value & ~0x7FL) != 0) {
-      out.writeByte((int) ((value & 0x7F) | 0x80));
-      value >>>= 7;
-    }
-    out.writeByte((int) value);
+    byte[] h = new byte[FrameHeader.MAX_SIZE];
+    out.writeBytes(h, 0, FrameHeader.write(h, 0, kind, control, done, streamId, messageId,
+        length));
   }
 
   /**
