@@ -162,16 +162,6 @@ public final class Connection extends ByteToMessageDecoder {
     return negotiation.maxSendMessageSize();
   }
 
-  /** Whether the client's call with stream id {@code id} carries the announcement. */
-  boolean announces(long id) {
-    return negotiation.announces(id);
-  }
-
-  /** This side's Settings body. */
-  byte[] settingsBody() {
-    return negotiation.settingsBody();
-  }
-
   /** Returns {@code bytes} of receive window to the peer. Any thread. */
   void returnCredit(RpcStream s, long bytes) {
     credit.returnCredit(s, bytes);
@@ -273,11 +263,6 @@ public final class Connection extends ByteToMessageDecoder {
     readGate.attach(channel);
     writer.attach(ctx);
     timeouts.start(now());
-  }
-
-  /** Server: whether an Invoke arrived yet. */
-  boolean hasInvoke() {
-    return dispatch.invoked();
   }
 
   /** Event loop: no stream, started or waiting. */
@@ -396,21 +381,6 @@ public final class Connection extends ByteToMessageDecoder {
     writer.unblockTerminal(s);
   }
 
-  /** Event loop: {@code s} may write. */
-  void addWritable(RpcStream s) {
-    writer.addWritable(s);
-  }
-
-  /** Event loop: streams were made writable outside a drain. */
-  void wroteMore() {
-    writer.wroteMore();
-  }
-
-  /** Event loop: a new client call reached the loop. */
-  void admit(RpcStream s) {
-    admission.admit(s);
-  }
-
   /** Event loop: {@code s} is done for good; client calls stop counting as outstanding. */
   void markFinished(RpcStream s) {
     if (!s.finished) {
@@ -505,15 +475,5 @@ public final class Connection extends ByteToMessageDecoder {
   void forget(RpcStream s) {
     router.remove(s);
     markFinished(s);
-  }
-
-  /** Event loop: the send window a stream starts with. */
-  long initialSendWindow() {
-    return negotiation.initialSendWindow();
-  }
-
-  /** Event loop: the Invoke of pending stream {@code p} completed. */
-  void invoked(PendingServerStream p, String name) {
-    dispatch.invoked(p, name);
   }
 }

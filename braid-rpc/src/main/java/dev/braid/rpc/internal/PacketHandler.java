@@ -45,7 +45,7 @@ final class PacketHandler {
           throw new ProtocolException("invoke on existing stream "
               + Long.toUnsignedString(s.id));
         }
-        conn.invoked(p, name);
+        conn.dispatch.invoked(p, name);
       }
       case Kind.INVOKE_METADATA -> {
         try {

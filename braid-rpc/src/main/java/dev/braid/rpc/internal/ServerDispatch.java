@@ -172,7 +172,7 @@ final class ServerDispatch {
     call.assembly.accept(Kind.INVOKE, false, true, invokeId, 0);
     call.registered = true;
     call.started = true;
-    call.sendWindow = conn.initialSendWindow();
+    call.sendWindow = conn.negotiation.initialSendWindow();
     call.metered = conn.flowControlled();
     active++;
     conn.router.register(call);
