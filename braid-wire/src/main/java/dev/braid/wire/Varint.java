@@ -40,13 +40,24 @@ public final class Varint {
     return out;
   }
 
-  /** Appends {@code value} to {@code dst}. */
+  /**
+   * Appends {@code value} to {@code dst}, encoded by {@link #write(byte[], int, long)} (the
+   * one varint writer).
+   *
+   * @throws java.nio.BufferOverflowException if {@code dst} has no room for it
+   */
   public static void write(ByteBuffer dst, long value) {
-    while ((value & ~0x7FL) != 0) {
-      dst.put((byte) ((value & 0x7F) | 0x80));
-      value >>>= 7;
+    int n = size(value);
+    if (dst.remaining() < n) {
+      throw new java.nio.BufferOverflowException();
     }
-    dst.put((byte) value);
+    if (dst.hasArray()) {
+      int at = dst.arrayOffset() + dst.position();
+      write(dst.array(), at, value);
+      dst.position(dst.position() + n);
+    } else {
+      dst.put(encode(value));
+    }
   }
 
   /**

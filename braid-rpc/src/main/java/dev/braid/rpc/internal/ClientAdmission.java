@@ -90,12 +90,12 @@ final class ClientAdmission {
 
   private void start(RpcStream s) {
     s.started = true;
-    s.sendWindow = conn.initialSendWindow();
+    s.sendWindow = conn.negotiation.initialSendWindow();
     s.metered = conn.flowControlled();
     active++;
-    conn.register(s);
+    conn.router.register(s);
     highestStarted = s.id;
-    conn.addWritable(s);
+    conn.writer.addWritable(s);
   }
 
   /** Starts waiting calls while the mode and the peer's limit allow. */
@@ -111,7 +111,7 @@ final class ClientAdmission {
       started = true;
     }
     if (started) {
-      conn.wroteMore();
+      conn.writer.wroteMore();
     }
   }
 

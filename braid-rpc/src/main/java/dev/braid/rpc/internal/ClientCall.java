@@ -102,7 +102,7 @@ final class ClientCall<Q, R> extends RpcStream implements ClientStream<Q, R> {
       reqSize = checkedSize(method.requestEncoding(), request, "request");
       openingMessageBytes = reqSize;
     }
-    byte[] settings = conn.announces(id) ? conn.settingsBody() : null;
+    byte[] settings = conn.negotiation.announces(id) ? conn.negotiation.settingsBody() : null;
     int packets = (md.isEmpty() ? 0 : 1) + 1 + (settings != null ? 1 : 0)
         + (deadline != null ? 1 : 0) + (withRequest ? 2 : 0);
     long mid = reserveIds(packets);

@@ -13,10 +13,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -65,14 +63,15 @@ import org.slf4j.LoggerFactory;
  * handler). A bad call (unknown method, handler failure) ends only that stream.
  *
  * <h2>Parts</h2>
- * This class parses frames and routes them, and owns the lifecycle; each other concern is
- * a class of its own: {@link Negotiation} and {@link PeerSettings} (Settings),
+ * This class owns the lifecycle and ties the parts together; each other concern is a class
+ * of its own: {@link FrameRouter} (frame parsing, the stream registry, packet assembly and
+ * its memory cap), {@link Negotiation} and {@link PeerSettings} (Settings),
  * {@link ServerDispatch} with {@link StreamIds} (new server streams, refusals, Deadline),
  * {@link ClientAdmission} (client ids and turns), {@link PacketHandler} (what a complete
  * packet does), {@link LocalFlowControl} (credit granted), {@link ConnectionWriter} with
  * its {@link WriteScheduler} and {@link ControlQueue} (writing), {@link ReadGate} (socket
  * read pausing), {@link KeepaliveManager} and {@link ConnectionTimeouts} (periodic tasks,
- * cancelled on close).
+ * cancelled on close), {@link ConnectionLifecycle} (closing, failures, teardown).
  *
  * <h2>Threading</h2>
  * Everything not documented otherwise runs on the channel's event loop. {@link #wakeup},
@@ -86,47 +85,37 @@ public final class Connection extends ByteToMessageDecoder {
   private final boolean client;
   private final Function<String, ServiceDefinition.Entry> methods;
 
-  private Channel channel;
-  private ChannelHandlerContext ctx;
+  Channel channel;
+  ChannelHandlerContext ctx;
 
   // ---- event loop ----
-  private final io.netty.util.collection.LongObjectHashMap<RpcStream> streams =
-      new io.netty.util.collection.LongObjectHashMap<>();
-  private RpcStream lastRouted;
+  /** Frame parsing, the stream registry and packet assembly. */
+  final FrameRouter router;
   /** Server: admission of new streams; null on clients. */
-  private final ServerDispatch dispatch;
+  final ServerDispatch dispatch;
   /** Client: admission of calls; null on servers. */
-  private final ClientAdmission admission;
-  /**
-   * loop: bytes held in incomplete packets outside flow control (every packet but a
-   * Message on a flow-controlled stream, which its window bounds); capped at
-   * {@link ConnectionConfig#connectionBufferBytes()}.
-   */
-  private long heldBytes;
+  final ClientAdmission admission;
   /** loop: idle timeout and protections, cancelled when the connection closes. */
-  private final ConnectionTimeouts timeouts;
+  final ConnectionTimeouts timeouts;
   private final List<ClientCall<?, ?>> respondedUnary = new ArrayList<>();
-  private final FrameHeader header = new FrameHeader();
-  private boolean failed;
 
   // ---- any thread ----
   /** loop: connection-level control packets (Settings, Ping, refusals): written first. */
-  private final ControlQueue control;
-  private final ReadGate readGate;
-  private final KeepaliveManager keepalive;
+  final ControlQueue control;
+  final ReadGate readGate;
+  final KeepaliveManager keepalive;
   /** The credit this side grants (negotiated mode). */
-  private final LocalFlowControl credit;
+  final LocalFlowControl credit;
   /** Settings, negotiated or not, and the limits that follow. */
-  private final Negotiation negotiation;
+  final Negotiation negotiation;
   /** What each complete packet does. */
-  private final PacketHandler packets;
-  private volatile Status closedStatus;
-  private volatile boolean closing;
-  private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+  final PacketHandler packets;
+  /** Closing, aborting, failing and the teardown. */
+  final ConnectionLifecycle lifecycle = new ConnectionLifecycle(this);
   /** The one writer. */
-  private final ConnectionWriter writer;
+  final ConnectionWriter writer;
   /** The write policy once negotiated (interleaving, slices, credit metering). */
-  private final WriteScheduler scheduler = new SmallCallWriteScheduler(this::now);
+  final WriteScheduler scheduler = new SmallCallWriteScheduler(this::now);
 
   private Connection(ConnectionConfig config, boolean client,
       Function<String, ServiceDefinition.Entry> methods) {
@@ -143,6 +132,7 @@ public final class Connection extends ByteToMessageDecoder {
     this.timeouts = new ConnectionTimeouts(this, !client);
     this.credit = new LocalFlowControl(this, scheduler);
     this.writer = new ConnectionWriter(this, control, credit, scheduler);
+    this.router = new FrameRouter(this, client);
   }
 
   // ---------------------------------------------------------- negotiation
@@ -172,27 +162,6 @@ public final class Connection extends ByteToMessageDecoder {
     return negotiation.maxSendMessageSize();
   }
 
-  /** Whether the client's call with stream id {@code id} carries the announcement. */
-  boolean announces(long id) {
-    return negotiation.announces(id);
-  }
-
-  /** This side's Settings body. */
-  byte[] settingsBody() {
-    return negotiation.settingsBody();
-  }
-
-  /** Event loop: a Settings packet arrived on stream {@code sid}. */
-  private void onSettings(long sid, ByteBuf body) {
-    Map<Integer, Long> peer = negotiation.onSettings(sid, body,
-        !client && sid != 0 && !dispatch.isNew(sid));
-    if (peer != null) {
-      admission.negotiated(peer.get(dev.braid.wire.Settings.MAX_CONCURRENT_STREAMS),
-          Long.valueOf(1).equals(peer.get(dev.braid.wire.Settings.MULTIPLEXING)));
-      keepalive.start();
-    }
-  }
-
   /** Returns {@code bytes} of receive window to the peer. Any thread. */
   void returnCredit(RpcStream s, long bytes) {
     credit.returnCredit(s, bytes);
@@ -215,19 +184,6 @@ public final class Connection extends ByteToMessageDecoder {
     return buf;
   }
 
-  /** Event loop: the peer granted {@code delta} more bytes on stream {@code sid}. */
-  private void onWindowUpdate(long sid, long delta) {
-    RpcStream s = streams.get(sid);
-    if (s == null || delta <= 0) {
-      return;
-    }
-    if (s.sendWindow != Long.MAX_VALUE) {
-      s.sendWindow = s.sendWindow > Long.MAX_VALUE - delta ? Long.MAX_VALUE - 1
-          : s.sendWindow + delta;
-    }
-    writer.windowOpened(s);
-  }
-
   /**
    * Tracks received-but-unread bytes across the connection: reading the socket pauses past
    * the connection cap and resumes below half of it. Any thread.
@@ -243,7 +199,7 @@ public final class Connection extends ByteToMessageDecoder {
    * Http2ControlFrameLimitEncoder does).
    */
   void enqueueControl(ByteBuf buf) {
-    if (failed) {
+    if (lifecycle.failed()) {
       buf.release();
       return;
     }
@@ -258,12 +214,7 @@ public final class Connection extends ByteToMessageDecoder {
 
   /** Closes the connection because of the peer's behaviour, with one WARN line. */
   void abort(String why, Status status) {
-    if (failed) {
-      return;
-    }
-    log.warn("closing connection {}: {}", channel, why);
-    failed = true;
-    close(status);
+    lifecycle.abort(why, status);
   }
 
   long now() {
@@ -276,14 +227,14 @@ public final class Connection extends ByteToMessageDecoder {
       try {
         task.run();
       } catch (Throwable t) {
-        engineFailure(t);
+        lifecycle.engineFailure(t);
       }
     };
   }
 
   /** Whether the connection failed or closed (no more writing). Event loop. */
   boolean hasFailed() {
-    return failed;
+    return lifecycle.failed();
   }
 
   /** Schedules {@code task} every {@code millis} on the loop, guarded. */
@@ -314,96 +265,40 @@ public final class Connection extends ByteToMessageDecoder {
     timeouts.start(now());
   }
 
-  /** Server: whether an Invoke arrived yet. */
-  boolean hasInvoke() {
-    return dispatch.invoked();
-  }
-
   /** Event loop: no stream, started or waiting. */
   boolean isIdle() {
-    return streams.isEmpty() && (admission == null || admission.noneWaiting())
+    return router.isEmpty() && (admission == null || admission.noneWaiting())
         && writer.noWakeups();
-  }
-
-  /** Event loop: the idle timeout passed: close once flushed. */
-  void closeIdle(Status status) {
-    log.debug("closing idle connection {}", channel);
-    closing = true;
-    closeIfIdle(status);
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    terminateAll(closedStatus != null ? closedStatus
-        : Status.of(Code.UNAVAILABLE, "connection closed by the peer"));
+    lifecycle.channelInactive();
     super.channelInactive(ctx);
   }
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    engineFailure(cause);
-  }
-
-  /**
-   * Something was thrown on the event loop: a socket failure (an {@link java.io.IOException})
-   * fails the streams with {@link Code#UNAVAILABLE}; anything else is a bug of the engine or
-   * of code it called and fails them with {@link Code#INTERNAL}, never with the code callers
-   * retry on. An {@link Error} also goes to the fatal error handler: the server stops.
-   */
-  private void engineFailure(Throwable cause) {
-    Throwable root = cause;
-    while ((root instanceof io.netty.handler.codec.DecoderException
-        || root instanceof io.netty.channel.ChannelPipelineException)
-        && root.getCause() != null) {
-      root = root.getCause();
-    }
-    Status status;
-    if (root instanceof java.io.IOException) {
-      status = Status.of(Code.UNAVAILABLE, "connection failed: " + root.getMessage(), root);
-      log.debug("connection {} failed", channel, root);
-    } else {
-      status = Status.of(Code.INTERNAL, "internal error: " + root, root);
-      log.error("connection {}: unexpected failure on the event loop; closing it", channel,
-          root);
-    }
-    if (closedStatus == null) {
-      closedStatus = status;
-    }
-    if (root instanceof Error e) {
-      try {
-        config.fatalErrorHandler().accept(e);
-      } catch (Throwable ignored) {
-        // nothing more can be done for an Error
-      }
-    }
-    failed = true;
-    if (channel != null) {
-      channel.close();
-    }
+    lifecycle.engineFailure(cause);
   }
 
   /** A future completed when the connection has closed. */
   public CompletableFuture<Void> closeFuture() {
-    return closeFuture;
+    return lifecycle.closeFuture();
   }
 
   /** The status the connection closed with, or null while open. */
   public Status closedStatus() {
-    return closedStatus;
+    return lifecycle.closedStatus();
   }
 
   public boolean isOpen() {
-    return closedStatus == null && channel != null && channel.isActive();
+    return lifecycle.closedStatus() == null && channel != null && channel.isActive();
   }
 
   /** Closes now: every stream fails with {@code status}. Any thread. */
   public void close(Status status) {
-    if (closedStatus == null) {
-      closedStatus = status;
-    }
-    if (channel != null) {
-      channel.close();
-    }
+    lifecycle.close(status);
   }
 
   /**
@@ -411,69 +306,12 @@ public final class Connection extends ByteToMessageDecoder {
    * Returns the close future.
    */
   public CompletableFuture<Void> closeGracefully() {
-    closing = true;
-    if (channel != null) {
-      channel.eventLoop().execute(this::closeIfIdle);
-    }
-    return closeFuture;
+    return lifecycle.closeGracefully();
   }
 
   /** Whether a graceful close has begun. */
   public boolean isClosing() {
-    return closing;
-  }
-
-  private void closeIfIdle() {
-    closeIfIdle(Status.of(Code.UNAVAILABLE, "connection closed"));
-  }
-
-  private void closeIfIdle(Status status) {
-    if (closing && isIdle()
-        && closedStatus == null) {
-      closedStatus = status;
-      // close only once everything written so far (even unflushed) is on the wire
-      ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
-          .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
-    }
-  }
-
-  private void terminateAll(Status status) {
-    if (closedStatus == null) {
-      closedStatus = status;
-    }
-    failed = true;
-    List<RpcStream> all = new ArrayList<>(streams.values());
-    if (admission != null) {
-      admission.clear(all);
-    }
-    writer.clear(all);
-    streams.clear();
-    lastRouted = null;
-    control.clear();
-    keepalive.cancel();
-    if (dispatch != null) {
-      dispatch.clear();
-    }
-    timeouts.cancel();
-    try {
-      for (RpcStream st : all) {
-        try {
-          st.terminate(status, status, true);
-        } catch (RuntimeException e) {
-          // e.g. a handler executor that rejects cancel listeners: the others still end
-          log.warn("connection {}: terminating {} failed", channel, st, e);
-        }
-        releasePartial(st);
-        if (st.deadlineTimer != null) {
-          st.deadlineTimer.cancel(false);
-        }
-        markFinished(st);
-      }
-      readGate.clear();
-      heldBytes = 0;
-    } finally {
-      closeFuture.complete(null);
-    }
+    return lifecycle.isClosing();
   }
 
   ByteBufAllocator alloc() {
@@ -543,21 +381,6 @@ public final class Connection extends ByteToMessageDecoder {
     writer.unblockTerminal(s);
   }
 
-  /** Event loop: {@code s} may write. */
-  void addWritable(RpcStream s) {
-    writer.addWritable(s);
-  }
-
-  /** Event loop: streams were made writable outside a drain. */
-  void wroteMore() {
-    writer.wroteMore();
-  }
-
-  /** Event loop: a new client call reached the loop. */
-  void admit(RpcStream s) {
-    admission.admit(s);
-  }
-
   /** Event loop: {@code s} is done for good; client calls stop counting as outstanding. */
   void markFinished(RpcStream s) {
     if (!s.finished) {
@@ -603,11 +426,7 @@ public final class Connection extends ByteToMessageDecoder {
       return;
     }
     markFinished(s);
-    streams.remove(s.id);
-    if (lastRouted == s) {
-      lastRouted = null;
-    }
-    releasePartial(s);
+    router.remove(s);
     if (s.deadlineTimer != null) {
       s.deadlineTimer.cancel(false);
     }
@@ -617,9 +436,7 @@ public final class Connection extends ByteToMessageDecoder {
     } else {
       dispatch.finished(s);
     }
-    if (closing) {
-      closeIfIdle();
-    }
+    lifecycle.streamFinished();
   }
 
   // ------------------------------------------------------------- reading
@@ -636,224 +453,27 @@ public final class Connection extends ByteToMessageDecoder {
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-    if (failed) {
+    if (lifecycle.failed()) {
       in.skipBytes(in.readableBytes());
       return;
     }
     try {
-      // one view per read batch: frames are parsed in place, its position kept in step
-      ByteBuffer view = in.nioBuffer(in.readerIndex(), in.readableBytes());
-      while (in.isReadable() && !failed) {
-        FrameHeader.Result r = header.parse(view, config.maxMessageSize());
-        if (r != FrameHeader.Result.COMPLETE) {
-          break;
-        }
-        view.position(view.position() + header.headerSize + header.length);
-        in.skipBytes(header.headerSize);
-        onFrame(in);
-      }
+      boolean incomplete = router.readFrames(in);
       // input arrived: progress for the half-sent frame timeout, if something is incomplete
-      timeouts.inputArrived(in.isReadable() || heldBytes > 0, now());
+      timeouts.inputArrived(incomplete, now());
     } catch (ProtocolException e) {
-      protocolError(e.getMessage());
+      lifecycle.protocolError(e.getMessage());
       in.skipBytes(in.readableBytes());
     } finally {
       if (dispatch != null) {
-        dispatch.startCalls(failed);
+        dispatch.startCalls(lifecycle.failed());
       }
     }
-  }
-
-  private void protocolError(String message) {
-    if (failed) {
-      return;
-    }
-    log.warn("closing connection {}: protocol error: {}", channel, message);
-    close(Status.of(Code.INTERNAL, "protocol error: " + message));
-    failed = true;
-  }
-
-  /** Handles the frame described by {@link #header}; its data is next in {@code in}. */
-  private void onFrame(ByteBuf in) {
-    long sid = header.streamId;
-    int len = header.length;
-    if (header.control && header.done && header.kind >= Kind.WINDOW_UPDATE
-        && header.kind <= Kind.DEADLINE) {
-      // braid extensions travel outside packet assembly: their message id is unconstrained
-      ByteBuf body = in.readSlice(len);
-      switch (header.kind) {
-        case Kind.SETTINGS -> onSettings(sid, body);
-        case Kind.WINDOW_UPDATE -> {
-          if (flowControlled()) {
-            onWindowUpdate(sid, dev.braid.wire.Settings.decodeWindowUpdate(body.nioBuffer()));
-          }
-        }
-        case Kind.DEADLINE -> {
-          if (!client) {
-            dispatch.onDeadline(sid, body);
-          }
-        }
-        default -> {
-          if (flowControlled()) {
-            keepalive.onPing(body);
-          }
-        }
-      }
-      return;
-    }
-    RpcStream s = lastRouted != null && lastRouted.id == sid ? lastRouted : streams.get(sid);
-    if (s == null && !client && dispatch.tryInvoke(header, in)) {
-      return; // the common case: a new stream opens with a whole Invoke and no metadata
-    }
-    if (s == null) {
-      s = unknownStream(sid);
-      if (s == null) {
-        in.skipBytes(len);
-        return;
-      }
-    }
-    if (s instanceof PendingServerStream p && p.partialHeld + len > config.maxMetadataSize()
-        && (header.kind == Kind.INVOKE || header.kind == Kind.INVOKE_METADATA)) {
-      // checked as frames arrive: a peer cannot make the server hold more before refusal
-      in.skipBytes(len);
-      dispatch.refuse(p, Status.of(Code.RESOURCE_EXHAUSTED, (header.kind == Kind.INVOKE
-          ? "method name" : "metadata") + " exceeds the limit of " + config.maxMetadataSize()
-          + " bytes"));
-      return;
-    }
-    lastRouted = s;
-    int flags = s.assembly.accept(header.kind, header.control, header.done, header.messageId,
-        len);
-    if ((flags & PacketAssembly.DISCARDED_PARTIAL) != 0) {
-      releasePartial(s);
-      returnCredit(s, s.partialBytes - s.partialCredited);
-      s.partialBytes = 0;
-      s.partialCredited = 0;
-    }
-    boolean isMessage = header.kind == Kind.MESSAGE;
-    if (isMessage && flowControlled()) {
-      credit.onMessageData(s, len);
-    }
-    if ((flags & PacketAssembly.COMPLETED) == 0) {
-      if (s.partial == null) {
-        s.partial = new PacketBuffer(channel.alloc());
-      }
-      s.partial.add(in, len);
-      if (!isMessage || !s.metered) {
-        // outside flow control: counted against the connection's buffer
-        s.partialHeld += len;
-        heldBytes += len;
-        if (heldBytes > config.connectionBufferBytes()) {
-          throw new ProtocolException("the peer holds more than "
-              + config.connectionBufferBytes() + " bytes in incomplete packets");
-        }
-      }
-      if (isMessage) {
-        s.partialBytes += len;
-        credit.partialArrived(s);
-      }
-      return;
-    }
-    if (isMessage) {
-      s.arrivingCredit = (int) (s.partialBytes + len - s.partialCredited);
-      if (s.isUnary()) {
-        scheduler.unaryMessageArrived(s.partialBytes + len);
-      }
-    }
-    s.partialBytes = 0;
-    s.partialCredited = 0;
-    heldBytes -= s.partialHeld;
-    s.partialHeld = 0;
-    ByteBuf data;
-    if (s.partial != null) {
-      s.partial.add(in, len);
-      data = s.partial.finish();
-      s.partial = null;
-    } else if (len == 0) {
-      data = io.netty.buffer.Unpooled.EMPTY_BUFFER; // CloseSend, Cancel, Close: no slice
-    } else {
-      data = in.readRetainedSlice(len);
-    }
-    packets.onPacket(s, s.assembly.kind(), s.assembly.control(), data);
-  }
-
-  /** A frame for a stream not in the registry: a new server stream, a late one, or junk. */
-  private RpcStream unknownStream(long sid) {
-    if (sid == 0) {
-      throw new ProtocolException("id monotonicity violation: stream id 0");
-    }
-    if (client ? Long.compareUnsigned(sid, admission.highestStarted()) <= 0
-        : !dispatch.isNew(sid)) {
-      return null; // a late frame for a finished stream
-    }
-    if (client) {
-      if (header.control) {
-        return null;
-      }
-      throw new ProtocolException("frame for stream " + Long.toUnsignedString(sid)
-          + " which this client never opened");
-    }
-    return dispatch.newStream(sid, header);
-  }
-
-  /** Event loop: puts {@code s} in the registry (and routes the next frames to it). */
-  void register(RpcStream s) {
-    streams.put(s.id, s);
-    lastRouted = s;
-  }
-
-  /** Event loop: removes stream {@code sid} from the registry. */
-  void unregister(long sid) {
-    streams.remove(sid);
-    lastRouted = null;
-  }
-
-  /** Event loop: the registered stream {@code sid}, or null. */
-  RpcStream stream(long sid) {
-    return streams.get(sid);
   }
 
   /** Event loop: drops a stream that never became a call. */
   void forget(RpcStream s) {
-    streams.remove(s.id);
-    if (lastRouted == s) {
-      lastRouted = null;
-    }
-    releasePartial(s);
+    router.remove(s);
     markFinished(s);
   }
-
-  /** Event loop: the send window a stream starts with. */
-  long initialSendWindow() {
-    return negotiation.initialSendWindow();
-  }
-
-  void releasePartial(RpcStream s) {
-    heldBytes -= s.partialHeld;
-    s.partialHeld = 0;
-    if (s instanceof PendingServerStream p) {
-      heldBytes -= p.metadataHeld;
-      p.metadataHeld = 0;
-    }
-    if (s.partial != null) {
-      s.partial.release();
-      s.partial = null;
-    }
-  }
-
-  /** Event loop: metadata of pending stream {@code p} is held until its Invoke. */
-  void holdMetadata(PendingServerStream p, int bytes) {
-    p.metadataHeld = bytes;
-    heldBytes += bytes;
-    if (heldBytes > config.connectionBufferBytes()) {
-      throw new ProtocolException("the peer holds more than "
-          + config.connectionBufferBytes() + " bytes in pending streams");
-    }
-  }
-
-  /** Event loop: the Invoke of pending stream {@code p} completed. */
-  void invoked(PendingServerStream p, String name) {
-    dispatch.invoked(p, name);
-  }
-
 }

@@ -76,7 +76,7 @@ final class ConnectionTimeouts {
     }
     long now = conn.now();
     long first = config.firstInvokeTimeoutMillis();
-    if (server && first > 0 && !conn.hasInvoke()
+    if (server && first > 0 && !conn.dispatch.invoked()
         && now - openedNanos > TimeUnit.MILLISECONDS.toNanos(first)) {
       conn.abort("no Invoke within " + first + " ms of opening",
           Status.of(Code.UNAVAILABLE, "no call within " + first + " ms"));
@@ -106,7 +106,7 @@ final class ConnectionTimeouts {
       return;
     }
     if (++idleChecks >= IDLE_CHECKS) {
-      conn.closeIdle(Status.of(Code.UNAVAILABLE, "connection idle for "
+      conn.lifecycle.closeIdle(Status.of(Code.UNAVAILABLE, "connection idle for "
           + config.idleTimeoutMillis() + " ms"));
     }
   }

@@ -248,7 +248,7 @@ final class ConnectionWriter {
     if (!s.registered) {
       // a new client call
       s.registered = true;
-      conn.admit(s);
+      conn.admission.admit(s);
       return;
     }
     if (s.started && !s.windowBlocked) {

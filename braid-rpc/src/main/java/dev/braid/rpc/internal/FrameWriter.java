@@ -1,6 +1,9 @@
 package dev.braid.rpc.internal;
 
+import dev.braid.rpc.Code;
 import dev.braid.rpc.Encoding;
+import dev.braid.rpc.Status;
+import dev.braid.rpc.StatusException;
 import dev.braid.wire.FrameHeader;
 import dev.braid.wire.Frames;
 import dev.braid.wire.Kind;
@@ -23,20 +26,50 @@ final class FrameWriter {
     return (int) Frames.encodedSize(streamId, messageId, length, split);
   }
 
+  /** Appends a frame header, encoded by braid-wire's {@link FrameHeader#write}. */
   static void writeHeader(ByteBuf out, int kind, boolean control, boolean done, long streamId,
       long messageId, int length) {
-    out.writeByte(FrameHeader.headerByte(kind, control, done));
-    writeVarint(out, streamId);
-    writeVarint(out, messageId);
-    writeVarint(out, length);
+    byte[] h = new byte[FrameHeader.MAX_SIZE];
+    out.writeBytes(h, 0, FrameHeader.write(h, 0, kind, control, done, streamId, messageId,
+        length));
   }
 
-  static void writeVarint(ByteBuf out, long value) {
-    while ((value & ~0x7FL) != 0) {
-      out.writeByte((int) ((value & 0x7F) | 0x80));
-      value >>>= 7;
+  /**
+   * The encoded size of {@code message}, checked against {@code max}, the largest message
+   * this side may send. {@code what} names it in errors ("request", "response").
+   */
+  static <T> int checkedSize(Encoding<T> encoding, T message, String what, int max)
+      throws StatusException {
+    int size;
+    try {
+      size = encoding.encodedSize(message);
+    } catch (RuntimeException e) {
+      throw Status.of(Code.INTERNAL, "failed to size the " + what + ": " + e, e)
+          .asException();
     }
-    out.writeByte((int) value);
+    if (size > max) {
+      throw Status.of(Code.RESOURCE_EXHAUSTED, what + " of " + size
+          + " bytes exceeds the maximum message size of " + max).asException();
+    }
+    return size;
+  }
+
+  /**
+   * One Message packet of {@code size} bytes (already checked) encoded into fresh buffers;
+   * an encoding failure is {@link Code#INTERNAL}.
+   */
+  static <T> ByteBuf encodeMessage(ByteBufAllocator alloc, long streamId, long messageId,
+      Encoding<T> encoding, T message, int size, int split, String what)
+      throws StatusException {
+    ByteBuf buf = alloc.buffer(inlineSize(streamId, messageId, size, split));
+    try {
+      return appendMessage(alloc, buf, streamId, messageId, encoding, message, size, split,
+          false);
+    } catch (RuntimeException e) {
+      buf.release();
+      throw Status.of(Code.INTERNAL, "failed to encode the " + what + ": " + e, e)
+          .asException();
+    }
   }
 
   /** Writes a packet with an empty body (one frame). */

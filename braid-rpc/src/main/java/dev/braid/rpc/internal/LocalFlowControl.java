@@ -114,7 +114,7 @@ final class LocalFlowControl {
    * arrive (eighth-window batches) while the reader keeps up.
    */
   void partialArrived(RpcStream s) {
-    if (largerThanHalfWindow(s) && s.partialBytes - s.partialCredited >= s.recvWindow / 8
+    if (largerThanHalfWindow(s) && s.partialBytes - s.partialCredited >= s.window.size() / 8
         && !s.holdPartialCredit()) {
       creditPartialNow(s);
     }
@@ -122,7 +122,7 @@ final class LocalFlowControl {
 
   /** The message in assembly on {@code s} could never complete within the window alone. */
   private boolean largerThanHalfWindow(RpcStream s) {
-    return s.partialBytes > s.recvWindow / 2;
+    return s.partialBytes > s.window.size() / 2;
   }
 
   private void creditPartialNow(RpcStream s) {

@@ -1,5 +1,7 @@
 package dev.braid.rpc.internal;
 
+import dev.braid.wire.FrameHeader;
+import dev.braid.wire.Kind;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayDeque;
 
@@ -22,6 +24,8 @@ final class OutboundQueue {
   private int dataCount;
   /** Readable bytes queued. */
   private int bytes;
+  /** Message data taken by the last {@link #pollWithin}. */
+  private int lastData;
 
   /** Readable bytes queued. */
   int bytes() {
@@ -95,6 +99,49 @@ final class OutboundQueue {
       bytes -= b.readableBytes();
     }
     return b;
+  }
+
+  /**
+   * Removes the next frames to write within a send window of {@code window} bytes of
+   * Message data (the queue is not empty; the caller handled a used-up window). A head
+   * buffer of at most {@code chunk} bytes goes whole if the window covers it or it is no
+   * larger than {@code frameBytes} (one frame: the window may be overdrawn by at most that);
+   * from a larger one, whole frames up to {@code chunk} bytes (at least one) while the window
+   * lasts, so what is in the channel ahead of another stream's packet stays bounded.
+   * {@link #lastData} then tells the Message data taken.
+   */
+  ByteBuf pollWithin(FrameHeader header, int chunk, long window, int frameBytes) {
+    ByteBuf head = peek();
+    int headData = headData();
+    if (head.readableBytes() <= chunk
+        && (headData <= window || head.readableBytes() <= frameBytes)) {
+      lastData = headData;
+      return poll();
+    }
+    int readable = head.readableBytes();
+    int n = 0;
+    int messageData = 0;
+    while (n < readable) {
+      // our own frames: each header read in place (large messages are composites)
+      FrameWriter.peekHeader(head, head.readerIndex() + n, header);
+      int size = header.headerSize + header.length;
+      boolean message = header.kind == Kind.MESSAGE;
+      if (n > 0 && (n + size > chunk || (message && window - messageData <= 0))) {
+        break;
+      }
+      n += size;
+      if (message) {
+        messageData += header.length;
+      }
+    }
+    lastData = messageData;
+    setHeadData(headData - messageData);
+    return n == readable ? poll() : sliceHead(n);
+  }
+
+  /** The Message data bytes the last {@link #pollWithin} took. */
+  int lastData() {
+    return lastData;
   }
 
   /** The first {@code n} bytes of the head buffer (retained), which stays queued. */

@@ -45,7 +45,7 @@ final class PacketHandler {
           throw new ProtocolException("invoke on existing stream "
               + Long.toUnsignedString(s.id));
         }
-        conn.invoked(p, name);
+        conn.dispatch.invoked(p, name);
       }
       case Kind.INVOKE_METADATA -> {
         try {
@@ -60,7 +60,7 @@ final class PacketHandler {
           } else {
             p.metadata = Metadata.of(InvokeMetadata.decode(data.nioBuffer()));
             // held until the Invoke: counted against the connection's buffer
-            conn.holdMetadata(p, data.readableBytes());
+            conn.router.holdMetadata(p, data.readableBytes());
           }
         } finally {
           data.release();

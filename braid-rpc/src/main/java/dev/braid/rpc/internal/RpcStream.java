@@ -4,11 +4,8 @@ import dev.braid.rpc.Code;
 import dev.braid.rpc.Status;
 import dev.braid.rpc.StatusException;
 import dev.braid.wire.Kind;
-import dev.braid.wire.PacketAssembly;
 import io.netty.buffer.ByteBuf;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 /**
  * One DRPC stream on a {@link Connection}, client or server side.
@@ -27,29 +24,15 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
  * <h2>Threading</h2>
  * Fields marked <em>lock</em> are guarded by this stream's monitor (users must not
  * synchronize on stream objects) and shared between the event
- * loop and user threads (one sender and one receiver at a time). Fields marked
- * <em>loop</em> belong to the connection's event loop. Packet ids are reserved and packets
- * queued under the lock, so a stream's packets reach the connection in id order; once the
- * stream is terminated nothing more is queued.
+ * loop and user threads (one sender and one receiver at a time). The event loop's own
+ * transport state (assembly, windows, credit counters) is in {@link StreamTransport}.
+ * Packet ids are reserved and packets queued under the lock, so a stream's packets reach
+ * the connection in id order; once the stream is terminated nothing more is queued.
+ * Callbacks (onReady) run on {@link #callbackExecutor}, never on the thread holding the lock.
  */
-abstract class RpcStream {
+abstract class RpcStream extends StreamTransport {
   final Connection conn;
   final long id;
-  /** Set while the stream sits in the connection's wakeup queue or write rotation. */
-  private volatile int scheduled;
-  private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<RpcStream>
-      SCHEDULED = java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(
-          RpcStream.class, "scheduled");
-
-  /** Claims the right to put this stream in line; false if it already is. */
-  final boolean schedule() {
-    return SCHEDULED.compareAndSet(this, 0, 1);
-  }
-
-  /** Leaves the line. */
-  final void unschedule() {
-    scheduled = 0;
-  }
 
   // ---- lock ----
   private long lastSentId;
@@ -62,7 +45,6 @@ abstract class RpcStream {
   private final OutboundQueue out = new OutboundQueue();
   /** The messages received and not read yet. */
   private final InboundQueue in = new InboundQueue();
-  private int pendingCredit;
   /**
    * The connection held back early credit for a large message in assembly because unread
    * messages were queued; the reader asks for it once the queue is empty.
@@ -73,110 +55,33 @@ abstract class RpcStream {
   private Runnable onReady;
   private boolean blockedOnReady;
 
-  // ---- loop ----
-  final PacketAssembly assembly;
-  PacketBuffer partial;
-  boolean registered;
-  boolean started;
-  /** loop: some of this stream's bytes have been written. */
-  boolean wroteAny;
-  /** loop: bytes of Message data the peer lets us send (negotiated flow control). */
-  long sendWindow = Long.MAX_VALUE;
-  /**
-   * Any thread adds, the loop sends: credit this side owes the peer (messages read, early
-   * credit, growth) and has not sent yet. While small calls are about, the loop holds some
-   * back ({@link SmallCallWriteScheduler#SMALL_CALL_OUTSTANDING}).
-   */
-  private volatile long creditOwed;
-  private static final AtomicLongFieldUpdater<RpcStream> CREDIT_OWED =
-      AtomicLongFieldUpdater.newUpdater(RpcStream.class, "creditOwed");
-  /**
-   * loop: Message data the peer was allowed to send on this stream (the announced window
-   * plus every credit sent), and the Message data received; the difference is what the peer
-   * may still have on its way.
-   */
-  long creditGranted;
-  long dataReceived;
-  /** loop: credit of the message now arriving, set by the connection before delivery. */
-  int arrivingCredit;
-  /** loop: bytes of the packet being assembled, and how many were credited early. */
-  long partialBytes;
-  long partialCredited;
-  /**
-   * The receive window this side grants on the stream (negotiated flow control): the
-   * configured window, doubled up to the maximum by {@link #withGrowth}. Written under the
-   * lock; read by the loop for its early-credit thresholds.
-   */
-  volatile int recvWindow;
-  /**
-   * lock: bytes of the messages received, in a row, while the reader was waiting for them;
-   * a message that arrives while the reader is busy elsewhere resets it.
-   */
-  private long starvedBytes;
+  /** lock (its size read by the loop): the receive window and the credit returned. */
+  final ReceiveWindow window;
   /** lock: the reader is blocked in {@link #takeMessage} for want of a message. */
   private boolean readerWaiting;
-  /** loop: has queued Message data but no send window; a WindowUpdate requeues it. */
-  boolean windowBlocked;
-  /** loop: created once flow control was negotiated: the peer must keep to its credit. */
-  boolean metered;
-  /** loop: bytes of the packet in assembly counted against the connection's buffer. */
-  long partialHeld;
   /** lock: a terminal packet (Error, Cancel, Close) is the last one queued. */
   private boolean terminalQueued;
-  boolean finished;
   /** lock: over its receive cap, so the connection stopped reading the socket for it. */
   boolean overCap;
-  /** Set from any thread, cancelled on the loop. */
-  volatile ScheduledFuture<?> deadlineTimer;
 
   /** Marks a clean end of the received messages. */
   static final Status EOF_STATUS = Status.of(Code.NONE, "EOF");
 
   RpcStream(Connection conn, long id) {
+    super(conn.config);
     this.conn = conn;
     this.id = id;
-    this.assembly = new PacketAssembly(conn.config.maxMessageSize());
-    this.recvWindow = conn.config.streamWindow();
-    this.creditGranted = recvWindow;
+    this.window = new ReceiveWindow(conn);
   }
 
-  /**
-   * Any thread: the credit to return for {@code credit} bytes read, plus the growth of the
-   * window when it is due. A whole window's worth of messages that each found the reader
-   * already waiting for them means the reader is not what limits the stream: the window (the
-   * credit round trip) is. The window then doubles, up to the maximum, the growth granted as
-   * extra credit. A message that arrives while the reader is busy (a slow or paced reader)
-   * restarts the count, so such a reader never gets more than its window.
-   */
+  /** Any thread: the credit to return for {@code credit} bytes, see {@link ReceiveWindow}. */
   final long withGrowth(long credit) {
     synchronized (this) {
-      return creditLocked(credit);
+      return window.withGrowth(credit);
     }
-  }
-
-  private long creditLocked(long credit) {
-    int window = recvWindow;
-    int max = conn.config.maxStreamWindow();
-    if (starvedBytes < window || window >= max || !conn.flowControlled()) {
-      return credit;
-    }
-    starvedBytes = 0;
-    int grown = (int) Math.min(2L * window, max);
-    recvWindow = grown;
-    return credit + grown - window;
   }
 
   abstract boolean isClient();
-
-  /** Any thread: adds {@code bytes} to the credit owed; returns what was owed before. */
-  final long oweCredit(long bytes) {
-    return CREDIT_OWED.getAndAdd(this, bytes);
-  }
-
-  /** The credit owed and not sent yet. */
-  final long creditOwed() {
-    return creditOwed;
-  }
 
   /** Whether this is a unary call (one request, one response). */
   boolean isUnary() {
@@ -218,19 +123,7 @@ abstract class RpcStream {
    */
   final <T> int checkedSize(dev.braid.rpc.Encoding<T> encoding, T message, String what)
       throws StatusException {
-    int size;
-    try {
-      size = encoding.encodedSize(message);
-    } catch (RuntimeException e) {
-      throw Status.of(Code.INTERNAL, "failed to size the " + what + ": " + e, e)
-          .asException();
-    }
-    if (size > conn.maxSendMessageSize()) {
-      throw Status.of(Code.RESOURCE_EXHAUSTED, what + " of " + size
-          + " bytes exceeds the maximum message size of " + conn.maxSendMessageSize())
-          .asException();
-    }
-    return size;
+    return FrameWriter.checkedSize(encoding, message, what, conn.maxSendMessageSize());
   }
 
   /**
@@ -244,16 +137,8 @@ abstract class RpcStream {
   final <T> void sendMessage(dev.braid.rpc.Encoding<T> encoding, T message, int size,
       String what) throws StatusException {
     long mid = reserveIds(1);
-    int split = conn.splitSize();
-    ByteBuf buf = conn.alloc().buffer(FrameWriter.inlineSize(id, mid, size, split));
-    try {
-      buf = FrameWriter.appendMessage(conn.alloc(), buf, id, mid, encoding, message, size,
-          split, false);
-    } catch (RuntimeException e) {
-      buf.release();
-      throw Status.of(Code.INTERNAL, "failed to encode the " + what + ": " + e, e)
-          .asException();
-    }
+    ByteBuf buf = FrameWriter.encodeMessage(conn.alloc(), id, mid, encoding, message, size,
+        conn.splitSize(), what);
     try {
       awaitReady();
     } catch (StatusException e) {
@@ -330,96 +215,81 @@ abstract class RpcStream {
     }
   }
 
-  /** Under the lock: drops every queued buffer but the last one. */
-  private void dropAllButLast() {
+  /** Under the lock: drops every queued buffer but the last one; see {@link #readyAfter}. */
+  private Runnable dropAllButLast() {
     int before = out.bytes();
     out.dropAllButLast();
-    wakeSendersIfReady(before);
+    return readyAfter(before);
   }
 
   /** Event loop: the next queued buffer, or null. Wakes blocked senders. */
   final ByteBuf pollOutbound() {
+    ByteBuf b;
+    Runnable ready = null;
     synchronized (this) {
       int before = out.bytes();
-      ByteBuf b = out.poll();
+      b = out.poll();
       if (b != null) {
-        wakeSendersIfReady(before);
+        ready = readyAfter(before);
       }
-      return b;
     }
+    runReady(ready);
+    return b;
   }
 
   /**
    * Event loop, negotiated mode: the next frames to write, or null if nothing is queued or
-   * the next frame is Message data and the send window is used up. A buffer of at most
-   * {@code chunk} bytes goes whole if the window covers it (or it is no larger than a
-   * frame); from a larger one, whole frames up to {@code chunk} bytes (at least one) while
-   * the window lasts, so what is in the channel ahead of another stream's packet stays
-   * bounded.
+   * the next frame is Message data and the send window is used up (see
+   * {@link OutboundQueue#pollWithin}). A terminal packet never waits for credit.
    */
   final ByteBuf pollFrames(dev.braid.wire.FrameHeader header, int chunk) {
+    ByteBuf frames;
+    Runnable ready = null;
     synchronized (this) {
-      ByteBuf head = out.peek();
-      if (head == null) {
+      if (out.peek() == null) {
         return null;
       }
-      int data = out.headData();
-      if (data > 0 && sendWindow <= 0) {
+      if (out.headData() > 0 && sendWindow <= 0) {
         if (!terminalQueued) {
           return null;
         }
-        // a terminal packet never waits for credit: the data ahead of it is dropped (the
-        // peer discards a partial packet when a higher message id follows)
-        dropAllButLast();
-        head = out.peek();
-        data = out.headData();
+        // the data ahead of it is dropped (the peer discards a partial packet when a
+        // higher message id follows)
+        ready = dropAllButLast();
       }
       int before = out.bytes();
-      ByteBuf frames;
-      if (head.readableBytes() <= chunk
-          && (data <= sendWindow || head.readableBytes() <= conn.frameBytes())) {
-        // the window may be overdrawn by at most one frame's worth (a small buffer)
-        frames = out.poll();
-        if (sendWindow != Long.MAX_VALUE) {
-          sendWindow -= data;
-        }
-      } else {
-        int readable = head.readableBytes();
-        int n = 0;
-        int messageData = 0;
-        while (n < readable) {
-          // our own frames: each header read in place (large messages are composites)
-          FrameWriter.peekHeader(head, head.readerIndex() + n, header);
-          int size = header.headerSize + header.length;
-          boolean message = header.kind == Kind.MESSAGE;
-          if (n > 0 && (n + size > chunk || (message && sendWindow - messageData <= 0))) {
-            break;
-          }
-          n += size;
-          if (message) {
-            messageData += header.length;
-          }
-        }
-        if (sendWindow != Long.MAX_VALUE) {
-          sendWindow -= messageData;
-        }
-        out.setHeadData(data - messageData);
-        frames = n == readable ? out.poll() : out.sliceHead(n);
+      frames = out.pollWithin(header, chunk, sendWindow, conn.frameBytes());
+      if (sendWindow != Long.MAX_VALUE) {
+        sendWindow -= out.lastData();
       }
-      wakeSendersIfReady(before);
-      return frames;
+      Runnable more = readyAfter(before);
+      ready = more != null ? more : ready;
     }
+    runReady(ready);
+    return frames;
   }
 
-  /** Under the lock: wakes blocked senders and runs onReady if the stream turned ready. */
-  private void wakeSendersIfReady(int before) {
+  /**
+   * Under the lock: wakes blocked senders if the stream turned ready, and returns the
+   * onReady callback then due (the caller runs it with {@link #runReady} once it has left
+   * the lock), or null.
+   */
+  private Runnable readyAfter(int before) {
     int threshold = conn.config.onReadyThreshold();
     if (before >= threshold && out.bytes() < threshold) {
       notifyAll();
       if (onReady != null && blockedOnReady) {
         blockedOnReady = false;
-        callbackExecutor().execute(onReady);
+        return onReady;
       }
+    }
+    return null;
+  }
+
+  /** Outside the lock: runs a due onReady callback on the callback executor. */
+  private void runReady(Runnable ready) {
+    if (ready != null) {
+      callbackExecutor().execute(ready);
     }
   }
 
@@ -467,7 +337,7 @@ abstract class RpcStream {
         return;
       }
       in.add(data, arrivingCredit);
-      starvedBytes = readerWaiting ? starvedBytes + data.readableBytes() : 0;
+      window.arrived(data.readableBytes(), readerWaiting);
       if (!conn.flowControlled() && in.bytes() > conn.config.streamBufferBytes()
           && !overCap) {
         overCap = true;
@@ -608,11 +478,7 @@ abstract class RpcStream {
         }
         throw recvStatus.asException();
       }
-      pendingCredit += in.lastCredit();
-      if (pendingCredit >= recvWindow / 4) {
-        credit = (int) creditLocked(pendingCredit);
-        pendingCredit = 0;
-      }
+      credit = window.read(in.lastCredit());
       if (overCap && in.bytes() <= conn.config.streamBufferBytes() / 2) {
         overCap = false;
         resume = true;

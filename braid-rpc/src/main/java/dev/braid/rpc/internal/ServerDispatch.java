@@ -116,7 +116,7 @@ final class ServerDispatch {
     }
     PendingServerStream p = new PendingServerStream(conn, sid);
     pending++;
-    conn.register(p);
+    conn.router.register(p);
     return p;
   }
 
@@ -135,7 +135,7 @@ final class ServerDispatch {
 
   /** The Invoke of pending stream {@code p} completed with {@code name}. */
   void invoked(PendingServerStream p, String name) {
-    conn.releasePartial(p);
+    conn.router.releasePartial(p);
     pending--;
     invoke(p.id, p.assembly.messageId(), p.metadata, p.refused, name);
   }
@@ -164,7 +164,7 @@ final class ServerDispatch {
     if (refuse != null) {
       // Answer with an Error and forget the stream; late packets for it are dropped.
       answerError(sid, refuse);
-      conn.unregister(sid);
+      conn.router.unregister(sid);
       return;
     }
     ServerCall<?, ?> call = new ServerCall<>(conn, sid, entry, md);
@@ -172,10 +172,10 @@ final class ServerDispatch {
     call.assembly.accept(Kind.INVOKE, false, true, invokeId, 0);
     call.registered = true;
     call.started = true;
-    call.sendWindow = conn.initialSendWindow();
+    call.sendWindow = conn.negotiation.initialSendWindow();
     call.metered = conn.flowControlled();
     active++;
-    conn.register(call);
+    conn.router.register(call);
     starting.add(call); // started once the frames read with it are handled (startCalls)
   }
 
@@ -203,7 +203,7 @@ final class ServerDispatch {
       throw new ProtocolException("invalid Deadline body on stream "
           + Long.toUnsignedString(sid));
     }
-    if (conn.stream(sid) instanceof ServerCall<?, ?> c) {
+    if (conn.router.stream(sid) instanceof ServerCall<?, ?> c) {
       c.peerDeadline(micros);
     }
   }

@@ -490,14 +490,7 @@ class EngineRegressionTest {
   }
 
   static RpcStream streamOf(Connection conn, long sid) {
-    try {
-      java.lang.reflect.Field f = Connection.class.getDeclaredField("streams");
-      f.setAccessible(true);
-      Object map = f.get(conn);
-      return (RpcStream) map.getClass().getMethod("get", long.class).invoke(map, sid);
-    } catch (ReflectiveOperationException e) {
-      throw new AssertionError(e);
-    }
+    return conn.router.stream(sid); // same package: no reflection needed
   }
 
   // ---------------------------------------------------------------- defect 6
