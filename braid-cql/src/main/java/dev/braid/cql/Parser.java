@@ -325,9 +325,7 @@ final class Parser {
       values.add(term());
     } while (eatSymbol(","));
     expectSymbol(")");
-    if (peekKeyword("if")) {
-      throw error("conditional statements (IF ...) are not supported", peek());
-    }
+    rejectConditional();
     Using using = using(true);
     return new Insert(name, cols, values, using, valuesAt);
   }
@@ -376,9 +374,7 @@ final class Parser {
     } while (eatSymbol(","));
     Token whereAt = expectKeyword("where");
     List<Relation> where = relations();
-    if (peekKeyword("if")) {
-      throw error("conditional statements (IF ...) are not supported", peek());
-    }
+    rejectConditional();
     return new Update(name, using, as, where, whereAt);
   }
 
@@ -394,9 +390,7 @@ final class Parser {
     Using using = using(false);
     Token whereAt = expectKeyword("where");
     List<Relation> where = relations();
-    if (peekKeyword("if")) {
-      throw error("conditional statements (IF ...) are not supported", peek());
-    }
+    rejectConditional();
     return new Delete(cols, name, using, where, whereAt);
   }
 
@@ -682,6 +676,13 @@ final class Parser {
           : "found " + t.describe(in)), t);
     }
     return next();
+  }
+
+  /** Lightweight transactions ({@code IF ...}) are not supported: a clear error at the IF. */
+  private void rejectConditional() {
+    if (peekKeyword("if")) {
+      throw error("conditional statements (IF ...) are not supported", peek());
+    }
   }
 
   private Token expectKeyword(String kw) {
