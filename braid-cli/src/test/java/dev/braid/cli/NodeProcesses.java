@@ -174,6 +174,23 @@ final class NodeProcesses implements AutoCloseable {
     return p;
   }
 
+  /**
+   * Starts a cluster at {@code release}: the first name bootstraps it, the others are created
+   * joining through it and then started in order. Returns the nodes in the order named.
+   */
+  List<Proc> startCluster(int release, String first, String... others) throws IOException {
+    Proc seed = node(first);
+    seed.start(release);
+    List<Proc> all = new ArrayList<>(List.of(seed));
+    for (String name : others) {
+      all.add(node(name, seed.address()));
+    }
+    for (Proc p : all.subList(1, all.size())) {
+      p.start(release);
+    }
+    return List.copyOf(all);
+  }
+
   /** The running node that leads Raft, waiting until exactly one claims it. */
   Proc leader(List<Proc> among) {
     Proc[] found = new Proc[1];

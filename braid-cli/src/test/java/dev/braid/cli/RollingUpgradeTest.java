@@ -27,13 +27,10 @@ class RollingUpgradeTest {
   @Timeout(240)
   void rolloutEnablesOnceAcrossALeaderKillThenRefusesAndAdmitsByRelease() throws Exception {
     try (NodeProcesses ps = new NodeProcesses(tmp)) {
-      NodeProcesses.Proc a = ps.node("a");
-      a.start(1);
-      NodeProcesses.Proc b = ps.node("b", a.address());
-      NodeProcesses.Proc c = ps.node("c", a.address());
-      b.start(1);
-      c.start(1);
-      List<NodeProcesses.Proc> all = List.of(a, b, c);
+      List<NodeProcesses.Proc> all = ps.startCluster(1, "a", "b", "c");
+      NodeProcesses.Proc a = all.get(0);
+      NodeProcesses.Proc b = all.get(1);
+      NodeProcesses.Proc c = all.get(2);
       String ia = a.hostId();
       String ib = b.hostId();
       String ic = c.hostId();

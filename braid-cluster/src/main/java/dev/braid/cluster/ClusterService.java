@@ -47,21 +47,9 @@ final class ClusterService implements ClusterBraid.Service {
     requireReady();
     Member m = request.getMember();
     checkMember(m);
-    for (int attempt = 0; ; attempt++) {
-      String leader = node.leaderAddressIfNotSelf();
-      if (leader == null) {
-        break;
-      }
-      if (context.metadata().get("braid-forwarded") != null) {
-        throw new StatusException(Code.UNAVAILABLE, "not the leader (leadership moved)");
-      }
-      try (ClientConnection c = node.connect(leader)) {
-        return ClusterBraid.newClient(c).withOptions(CallOptions.DEFAULT
-            .withMetadata(dev.braid.rpc.Metadata.of("braid-forwarded", "1"))
-            .withTimeout(node.config().joinTimeout)).join(request);
-      } catch (IOException e) {
-        retryOrFail(attempt, leader);
-      }
+    JoinReply forwarded = forwardToLeader(context, client -> client.join(request));
+    if (forwarded != null) {
+      return forwarded;
     }
     if (request.getPrepare()) {
       return node.prepareJoin(m);
@@ -70,6 +58,36 @@ final class ClusterService implements ClusterBraid.Service {
       return node.admit(m, request.getAsLearner());
     } catch (ClusterException e) {
       throw new StatusException(Code.UNAVAILABLE, e.getMessage());
+    }
+  }
+
+  /** One call on the leader's cluster service. */
+  private interface LeaderCall<R> {
+    R call(ClusterBraid.Client leader) throws StatusException;
+  }
+
+  /**
+   * Forwards a call to the leader when this node is not the leader, retrying while the leader
+   * cannot be reached; returns null when this node leads and must handle the call itself. A call
+   * that was already forwarded once is not forwarded again (leadership moved meanwhile).
+   */
+  private <R> R forwardToLeader(ServerContext context, LeaderCall<R> call)
+      throws StatusException {
+    for (int attempt = 0; ; attempt++) {
+      String leader = node.leaderAddressIfNotSelf();
+      if (leader == null) {
+        return null;
+      }
+      if (context.metadata().get("braid-forwarded") != null) {
+        throw new StatusException(Code.UNAVAILABLE, "not the leader (leadership moved)");
+      }
+      try (ClientConnection c = node.connect(leader)) {
+        return call.call(ClusterBraid.newClient(c).withOptions(CallOptions.DEFAULT
+            .withMetadata(dev.braid.rpc.Metadata.of("braid-forwarded", "1"))
+            .withTimeout(node.config().joinTimeout)));
+      } catch (IOException e) {
+        retryOrFail(attempt, leader);
+      }
     }
   }
 
@@ -168,21 +186,9 @@ final class ClusterService implements ClusterBraid.Service {
   @Override
   public RemoveReply remove(RemoveRequest request, ServerContext context) throws Exception {
     requireReady();
-    for (int attempt = 0; ; attempt++) {
-      String leader = node.leaderAddressIfNotSelf();
-      if (leader == null) {
-        break;
-      }
-      if (context.metadata().get("braid-forwarded") != null) {
-        throw new StatusException(Code.UNAVAILABLE, "not the leader (leadership moved)");
-      }
-      try (ClientConnection c = node.connect(leader)) {
-        return ClusterBraid.newClient(c).withOptions(CallOptions.DEFAULT
-            .withMetadata(dev.braid.rpc.Metadata.of("braid-forwarded", "1"))
-            .withTimeout(node.config().joinTimeout)).remove(request);
-      } catch (IOException e) {
-        retryOrFail(attempt, leader);
-      }
+    RemoveReply forwarded = forwardToLeader(context, client -> client.remove(request));
+    if (forwarded != null) {
+      return forwarded;
     }
     try {
       return RemoveReply.newBuilder().setEpoch(node.removeMember(request.getHostId())).build();

@@ -99,6 +99,25 @@ public final class Coordinator {
     return ring.get().replicas(token, replicationFactor.applyAsInt(keyspace));
   }
 
+  /**
+   * Where a partition's request goes: its live replicas (primary first), how many must answer
+   * at the consistency level, and the Unavailable error when fewer than that are live (or
+   * exist), else null.
+   */
+  private record Placement(List<String> live, int blockFor,
+      CoordinatorException.Unavailable unavailable) {}
+
+  /** Places the partition at {@code token} in {@code keyspace} for a request at {@code cl}. */
+  private Placement place(String keyspace, long token, ConsistencyLevel cl) {
+    int rf = replicationFactor.applyAsInt(keyspace);
+    List<String> replicas = ring.get().replicas(token, rf);
+    int blockFor = cl.blockFor(rf);
+    List<String> live = replicas.stream().filter(alive).toList();
+    boolean enough = live.size() >= blockFor && replicas.size() >= blockFor;
+    return new Placement(live, blockFor,
+        enough ? null : new CoordinatorException.Unavailable(cl, blockFor, live.size()));
+  }
+
   // ------------------------------------------------------------------------------ writes
 
   /**
@@ -117,16 +136,12 @@ public final class Coordinator {
       }
     }
     long token = Murmur3Token.token(QueryCodec.decode(mutations.get(0).getKey()));
-    int rf = replicationFactor.applyAsInt(keyspace);
-    List<String> replicas = ring.get().replicas(token, rf);
-    int blockFor = cl.blockFor(rf);
-    List<String> live = replicas.stream().filter(alive).toList();
-    if (live.size() < blockFor || replicas.size() < blockFor) {
-      return CompletableFuture.failedFuture(new CoordinatorException.Unavailable(cl, blockFor,
-          live.size()));
+    Placement p = place(keyspace, token, cl);
+    if (p.unavailable() != null) {
+      return CompletableFuture.failedFuture(p.unavailable());
     }
     RequestScope scope = scopes.get();
-    return sendWrites(live, h -> mutations, blockFor, cl, scope, false);
+    return sendWrites(p.live(), h -> mutations, p.blockFor(), cl, scope, false);
   }
 
   /** Sends per-host mutations; completes when {@code blockFor} acknowledged. */
@@ -186,15 +201,11 @@ public final class Coordinator {
     }
     long token = Murmur3Token.token(QueryCodec.decode(read.range().getStart().getPosition()
         .getKey()));
-    int rf = replicationFactor.applyAsInt(keyspace);
-    List<String> replicas = ring.get().replicas(token, rf);
-    int blockFor = cl.blockFor(rf);
-    List<String> live = replicas.stream().filter(alive).toList();
-    if (live.size() < blockFor || replicas.size() < blockFor) {
-      return CompletableFuture.failedFuture(new CoordinatorException.Unavailable(cl, blockFor,
-          live.size()));
+    Placement p = place(keyspace, token, cl);
+    if (p.unavailable() != null) {
+      return CompletableFuture.failedFuture(p.unavailable());
     }
-    ReadExecution ex = new ReadExecution(read, cl, blockFor, live, scopes.get());
+    ReadExecution ex = new ReadExecution(read, cl, p.blockFor(), p.live(), scopes.get());
     ex.start();
     return ex.done;
   }

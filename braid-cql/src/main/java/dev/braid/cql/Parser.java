@@ -3,6 +3,7 @@ package dev.braid.cql;
 import dev.braid.cql.Ast.*;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Recursive-descent parser for one statement of the CQL subset (an optional trailing {@code ;}
@@ -325,9 +326,7 @@ final class Parser {
       values.add(term());
     } while (eatSymbol(","));
     expectSymbol(")");
-    if (peekKeyword("if")) {
-      throw error("conditional statements (IF ...) are not supported", peek());
-    }
+    rejectConditional();
     Using using = using(true);
     return new Insert(name, cols, values, using, valuesAt);
   }
@@ -376,9 +375,7 @@ final class Parser {
     } while (eatSymbol(","));
     Token whereAt = expectKeyword("where");
     List<Relation> where = relations();
-    if (peekKeyword("if")) {
-      throw error("conditional statements (IF ...) are not supported", peek());
-    }
+    rejectConditional();
     return new Update(name, using, as, where, whereAt);
   }
 
@@ -394,9 +391,7 @@ final class Parser {
     Using using = using(false);
     Token whereAt = expectKeyword("where");
     List<Relation> where = relations();
-    if (peekKeyword("if")) {
-      throw error("conditional statements (IF ...) are not supported", peek());
-    }
+    rejectConditional();
     return new Delete(cols, name, using, where, whereAt);
   }
 
@@ -410,15 +405,8 @@ final class Parser {
     } else {
       do {
         Token t = peek();
-        if (peekKeyword("token") && peekAt(1).isSymbol("(")) {
-          next();
-          next();
-          List<Ident> cols = new ArrayList<>();
-          do {
-            cols.add(ident("a partition key column"));
-          } while (eatSymbol(","));
-          expectSymbol(")");
-          sels.add(new TokenSelector(cols, t));
+        if (peekTokenCall()) {
+          sels.add(new TokenSelector(tokenColumns(), t));
         } else {
           Ident c = ident("a column name, token(...) or *");
           if (peekSymbol("(")) {
@@ -484,14 +472,7 @@ final class Parser {
       expectSymbol(")");
       Op op = op();
       if (op == Op.IN) {
-        expectSymbol("(");
-        List<TupleTerm> tuples = new ArrayList<>();
-        if (!peekSymbol(")")) {
-          do {
-            tuples.add(tuple());
-          } while (eatSymbol(","));
-        }
-        expectSymbol(")");
+        List<TupleTerm> tuples = inList(this::tuple);
         return new MultiRelation(cols, op, null, tuples, at, in.substring(at.start(),
             tokens.get(i - 1).end()));
       }
@@ -499,31 +480,48 @@ final class Parser {
       return new MultiRelation(cols, op, value, null, at, in.substring(at.start(),
           tokens.get(i - 1).end()));
     }
-    if (peekKeyword("token") && peekAt(1).isSymbol("(")) {
-      next();
-      next();
-      List<Ident> cols = new ArrayList<>();
-      do {
-        cols.add(ident("a partition key column"));
-      } while (eatSymbol(","));
-      expectSymbol(")");
+    if (peekTokenCall()) {
+      List<Ident> cols = tokenColumns();
       Op op = op();
       return new TokenRelation(cols, op, term(), at);
     }
     Ident col = ident("a column name");
     Op op = op();
     if (op == Op.IN) {
-      expectSymbol("(");
-      List<Term> vals = new ArrayList<>();
-      if (!peekSymbol(")")) {
-        do {
-          vals.add(term());
-        } while (eatSymbol(","));
-      }
-      expectSymbol(")");
+      List<Term> vals = inList(this::term);
       return new SingleRelation(col, op, null, vals, at);
     }
     return new SingleRelation(col, op, term(), null, at);
+  }
+
+  /** Whether a {@code token(} call starts here. */
+  private boolean peekTokenCall() {
+    return peekKeyword("token") && peekAt(1).isSymbol("(");
+  }
+
+  /** Consumes {@code token ( column {, column} )} and returns the partition key columns. */
+  private List<Ident> tokenColumns() {
+    next();
+    next();
+    List<Ident> cols = new ArrayList<>();
+    do {
+      cols.add(ident("a partition key column"));
+    } while (eatSymbol(","));
+    expectSymbol(")");
+    return cols;
+  }
+
+  /** An IN list: {@code ( [element {, element}] )}, possibly empty. */
+  private <T> List<T> inList(Supplier<T> element) {
+    expectSymbol("(");
+    List<T> out = new ArrayList<>();
+    if (!peekSymbol(")")) {
+      do {
+        out.add(element.get());
+      } while (eatSymbol(","));
+    }
+    expectSymbol(")");
+    return out;
   }
 
   private TupleTerm tuple() {
@@ -682,6 +680,13 @@ final class Parser {
           : "found " + t.describe(in)), t);
     }
     return next();
+  }
+
+  /** Lightweight transactions ({@code IF ...}) are not supported: a clear error at the IF. */
+  private void rejectConditional() {
+    if (peekKeyword("if")) {
+      throw error("conditional statements (IF ...) are not supported", peek());
+    }
   }
 
   private Token expectKeyword(String kw) {
