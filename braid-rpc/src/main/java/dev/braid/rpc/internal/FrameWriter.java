@@ -11,6 +11,7 @@ import dev.braid.wire.Varint;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.nio.ByteBuffer;
 
 /**
@@ -29,10 +30,19 @@ final class FrameWriter {
   /** Appends a frame header, encoded by braid-wire's {@link FrameHeader#write}. */
   static void writeHeader(ByteBuf out, int kind, boolean control, boolean done, long streamId,
       long messageId, int length) {
-    byte[] h = new byte[FrameHeader.MAX_SIZE];
+    // braid-wire's one header writer fills a per-thread scratch array: no allocation per frame
+    byte[] h = HEADER_SCRATCH.get();
     out.writeBytes(h, 0, FrameHeader.write(h, 0, kind, control, done, streamId, messageId,
         length));
   }
+
+  /** A header's bytes before they are copied into the frame buffer; one array per thread. */
+  private static final FastThreadLocal<byte[]> HEADER_SCRATCH = new FastThreadLocal<>() {
+    @Override
+    protected byte[] initialValue() {
+      return new byte[FrameHeader.MAX_SIZE];
+    }
+  };
 
   /**
    * The encoded size of {@code message}, checked against {@code max}, the largest message
