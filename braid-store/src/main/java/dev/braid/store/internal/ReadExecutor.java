@@ -389,6 +389,8 @@ public final class ReadExecutor {
 
   // Per-partition state
   private byte[] prefix;
+  private byte[] keyBuf = new byte[128];
+  private byte[] valueBuf = new byte[256];
   private PartitionKey pk;
   private Del pdel;
   private List<Rt> rts;
@@ -572,9 +574,22 @@ public final class ReadExecutor {
           if ((++checks & 63) == 0) {
             checkDeadline();
           }
-          // the key is only needed to place the row under range tombstones
-          byte[] k = rts.isEmpty() ? null : it.key();
-          int r = row(k, decodeRow(it.value()));
+          // the key is only needed to place the row under range tombstones; key and value are
+          // copied into buffers reused for every row of the read
+          int keyLen = -1;
+          if (!rts.isEmpty()) {
+            keyLen = it.key(keyBuf);
+            if (keyLen > keyBuf.length) {
+              keyBuf = new byte[keyLen];
+              it.key(keyBuf);
+            }
+          }
+          int valueLen = it.value(valueBuf);
+          if (valueLen > valueBuf.length) {
+            valueBuf = new byte[valueLen];
+            it.value(valueBuf);
+          }
+          int r = row(keyLen, decodeRow(valueBuf, valueLen));
           if (r != 0) {
             return r > 0;
           }
@@ -592,10 +607,13 @@ public final class ReadExecutor {
 
   /**
    * {@link StoredRow#decode} without the stream layers (whose every read is a synchronized call):
-   * the same format, read by index.
+   * the same format, read by index from the first {@code len} bytes of {@code b}.
    */
-  static StoredRow decodeRow(byte[] b) {
+  static StoredRow decodeRow(byte[] b, int len) {
     try {
+      if (len < 2) {
+        throw new IllegalStateException("corrupt stored row");
+      }
       if (b[0] != 1) {
         throw new IllegalStateException("unknown row format " + b[0]);
       }
@@ -612,15 +630,15 @@ public final class ReadExecutor {
       }
       int n = getInt(b, i);
       i += 4;
-      if (n < 0 || n > b.length - i) {
+      if (n < 0 || n > len - i) {
         throw new IllegalStateException("corrupt stored row");
       }
       r.clustering = new byte[n][];
       for (int j = 0; j < n; j++) {
-        int len = getInt(b, i);
+        int l = getInt(b, i);
         i += 4;
-        r.clustering[j] = Arrays.copyOfRange(b, i, checkedEnd(b, i, len));
-        i += len;
+        r.clustering[j] = Arrays.copyOfRange(b, i, checkedEnd(len, i, l));
+        i += l;
       }
       int cells = getInt(b, i);
       i += 4;
@@ -630,11 +648,14 @@ public final class ReadExecutor {
         boolean tomb = b[i + 12] != 0;
         int ttl = getInt(b, i + 13);
         int ldt = getInt(b, i + 17);
-        int len = getInt(b, i + 21);
+        int l = getInt(b, i + 21);
         i += 25;
-        byte[] v = Arrays.copyOfRange(b, i, checkedEnd(b, i, len));
-        i += len;
+        byte[] v = Arrays.copyOfRange(b, i, checkedEnd(len, i, l));
+        i += l;
         r.cells.put(col, new CellV(ts, tomb, ttl, ldt, v));
+      }
+      if (i > len) {
+        throw new IllegalStateException("corrupt stored row");
       }
       return r;
     } catch (ArrayIndexOutOfBoundsException e) {
@@ -642,8 +663,8 @@ public final class ReadExecutor {
     }
   }
 
-  private static int checkedEnd(byte[] b, int from, int len) {
-    if (len < 0 || len > b.length - from) {
+  private static int checkedEnd(int limit, int from, int len) {
+    if (len < 0 || from > limit || len > limit - from) {
       throw new IllegalStateException("corrupt stored row");
     }
     return from + len;
@@ -659,15 +680,16 @@ public final class ReadExecutor {
   }
 
   /**
-   * Processes one stored row (its whole data key, whose position part follows the partition
-   * prefix; null when the partition has no range tombstones): 0 go on, 1 partition done, -1 page
-   * stopped.
+   * Processes one stored row (its whole data key is the first {@code keyLen} bytes of
+   * {@code keyBuf}, the position part following the partition prefix; {@code keyLen} is -1 when
+   * the partition has no range tombstones): 0 go on, 1 partition done, -1 page stopped.
    */
-  private int row(byte[] key, StoredRow row) throws ReplicaFailure {
+  private int row(int keyLen, StoredRow row) throws ReplicaFailure {
     Del rowDel = row.deletion;
-    if (key != null) {
+    if (keyLen >= 0) {
+      byte[] key = keyBuf;
       int from = prefix.length;
-      int to = key.length;
+      int to = keyLen;
       for (Rt rt : rts) {
         byte[] s = rt.start();
         byte[] e = rt.end();
