@@ -2,6 +2,7 @@ package dev.braid.store.internal;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.braid.query.Bytes;
 import dev.braid.query.ClusteringSchema;
 import dev.braid.query.PartitionKey;
@@ -90,6 +91,12 @@ public final class ReadExecutor {
   private final long tombstoneFailureThreshold;
   private final boolean reversed;
   private final int now;
+  // per-row constants, computed once per read instead of once per row
+  private final boolean sendClusteringKey;
+  private final boolean sendTimestamp;
+  private final boolean sendExpiry;
+  private final boolean sendTtl;
+  private final int[] regularColumns;
   private final List<KeyRange> keyRanges = new ArrayList<>();
 
   private Snapshot snapshot;
@@ -128,6 +135,12 @@ public final class ReadExecutor {
     this.tombstoneFailureThreshold = tombstoneFailureThreshold;
     long secs = cmd.timestamp().getEpochSecond();
     this.now = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, secs));
+    Set<SliceOption> opts = slice.options().toSet();
+    this.sendClusteringKey = opts.contains(SliceOption.SEND_CLUSTERING_KEY);
+    this.sendTimestamp = opts.contains(SliceOption.SEND_TIMESTAMP);
+    this.sendExpiry = opts.contains(SliceOption.SEND_EXPIRY);
+    this.sendTtl = opts.contains(SliceOption.SEND_TTL);
+    this.regularColumns = slice.regularColumns().stream().mapToInt(Integer::intValue).toArray();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -376,6 +389,8 @@ public final class ReadExecutor {
 
   // Per-partition state
   private byte[] prefix;
+  private byte[] keyBuf = new byte[128];
+  private byte[] valueBuf = new byte[256];
   private PartitionKey pk;
   private Del pdel;
   private List<Rt> rts;
@@ -559,9 +574,22 @@ public final class ReadExecutor {
           if ((++checks & 63) == 0) {
             checkDeadline();
           }
-          byte[] k = it.key();
-          byte[] suffix = Arrays.copyOfRange(k, prefix.length, k.length);
-          int r = row(suffix, StoredRow.decode(it.value()));
+          // the key is only needed to place the row under range tombstones; key and value are
+          // copied into buffers reused for every row of the read
+          int keyLen = -1;
+          if (!rts.isEmpty()) {
+            keyLen = it.key(keyBuf);
+            if (keyLen > keyBuf.length) {
+              keyBuf = new byte[keyLen];
+              it.key(keyBuf);
+            }
+          }
+          int valueLen = it.value(valueBuf);
+          if (valueLen > valueBuf.length) {
+            valueBuf = new byte[valueLen];
+            it.value(valueBuf);
+          }
+          int r = row(keyLen, decodeRow(valueBuf, valueLen));
           if (r != 0) {
             return r > 0;
           }
@@ -577,13 +605,98 @@ public final class ReadExecutor {
     return false;
   }
 
-  /** Processes one stored row: 0 go on, 1 partition done, -1 page stopped. */
-  private int row(byte[] suffix, StoredRow row) throws ReplicaFailure {
+  /**
+   * {@link StoredRow#decode} without the stream layers (whose every read is a synchronized call):
+   * the same format, read by index from the first {@code len} bytes of {@code b}.
+   */
+  static StoredRow decodeRow(byte[] b, int len) {
+    try {
+      if (len < 2) {
+        throw new IllegalStateException("corrupt stored row");
+      }
+      if (b[0] != 1) {
+        throw new IllegalStateException("unknown row format " + b[0]);
+      }
+      StoredRow r = new StoredRow();
+      int flags = b[1];
+      int i = 2;
+      if ((flags & 1) != 0) {
+        r.marker = new Cells.Marker(getLong(b, i), getInt(b, i + 8), getInt(b, i + 12));
+        i += 16;
+      }
+      if ((flags & 2) != 0) {
+        r.deletion = new Del(getLong(b, i), getInt(b, i + 8));
+        i += 12;
+      }
+      int n = getInt(b, i);
+      i += 4;
+      if (n < 0 || n > len - i) {
+        throw new IllegalStateException("corrupt stored row");
+      }
+      r.clustering = new byte[n][];
+      for (int j = 0; j < n; j++) {
+        int l = getInt(b, i);
+        i += 4;
+        r.clustering[j] = Arrays.copyOfRange(b, i, checkedEnd(len, i, l));
+        i += l;
+      }
+      int cells = getInt(b, i);
+      i += 4;
+      for (int j = 0; j < cells; j++) {
+        int col = getInt(b, i);
+        long ts = getLong(b, i + 4);
+        boolean tomb = b[i + 12] != 0;
+        int ttl = getInt(b, i + 13);
+        int ldt = getInt(b, i + 17);
+        int l = getInt(b, i + 21);
+        i += 25;
+        byte[] v = Arrays.copyOfRange(b, i, checkedEnd(len, i, l));
+        i += l;
+        r.cells.put(col, new CellV(ts, tomb, ttl, ldt, v));
+      }
+      if (i > len) {
+        throw new IllegalStateException("corrupt stored row");
+      }
+      return r;
+    } catch (ArrayIndexOutOfBoundsException e) {
+      throw new IllegalStateException("corrupt stored row", e);
+    }
+  }
+
+  private static int checkedEnd(int limit, int from, int len) {
+    if (len < 0 || from > limit || len > limit - from) {
+      throw new IllegalStateException("corrupt stored row");
+    }
+    return from + len;
+  }
+
+  private static int getInt(byte[] b, int i) {
+    return (b[i] & 0xFF) << 24 | (b[i + 1] & 0xFF) << 16 | (b[i + 2] & 0xFF) << 8
+        | (b[i + 3] & 0xFF);
+  }
+
+  private static long getLong(byte[] b, int i) {
+    return (long) getInt(b, i) << 32 | (getInt(b, i + 4) & 0xFFFFFFFFL);
+  }
+
+  /**
+   * Processes one stored row (its whole data key is the first {@code keyLen} bytes of
+   * {@code keyBuf}, the position part following the partition prefix; {@code keyLen} is -1 when
+   * the partition has no range tombstones): 0 go on, 1 partition done, -1 page stopped.
+   */
+  private int row(int keyLen, StoredRow row) throws ReplicaFailure {
     Del rowDel = row.deletion;
-    for (Rt rt : rts) {
-      if (Arrays.compareUnsigned(rt.start(), suffix) <= 0
-          && Arrays.compareUnsigned(suffix, rt.end()) < 0) {
-        rowDel = Del.max(rowDel, rt.del());
+    if (keyLen >= 0) {
+      byte[] key = keyBuf;
+      int from = prefix.length;
+      int to = keyLen;
+      for (Rt rt : rts) {
+        byte[] s = rt.start();
+        byte[] e = rt.end();
+        if (Arrays.compareUnsigned(s, 0, s.length, key, from, to) <= 0
+            && Arrays.compareUnsigned(key, from, to, e, 0, e.length) < 0) {
+          rowDel = Del.max(rowDel, rt.del());
+        }
       }
     }
     Del eff = Del.max(pdel, rowDel);
@@ -630,20 +743,23 @@ public final class ReadExecutor {
     staticUndecided = false;
     if (mode == Mode.DATA) {
       ResultRow.Builder b = ResultRow.newBuilder();
-      if (slice.options().contains(SliceOption.SEND_CLUSTERING_KEY)) {
+      if (sendClusteringKey) {
         for (byte[] c : row.clustering) {
-          b.addClustering(ByteString.copyFrom(c));
+          // the row was decoded for this read alone and its arrays are never written again
+          b.addClustering(UnsafeByteOperations.unsafeWrap(c));
         }
       }
-      writeInt(partDigest, row.clustering.length);
-      for (byte[] c : row.clustering) {
-        writeBytes(partDigest, c);
+      if (partDigest != null) {
+        writeInt(partDigest, row.clustering.length);
+        for (byte[] c : row.clustering) {
+          writeBytes(partDigest, c);
+        }
       }
       writeDel(partDigest, rowDel);
       if (rowDel != null) {
         partLastModified = Math.max(partLastModified, rowDel.ts());
       }
-      for (int id : slice.regularColumns()) {
+      for (int id : regularColumns) {
         CellV c = row.cells.get(id);
         boolean cl = c != null && liveUnder(c, eff);
         b.addCells(resultCell(cl ? c : null));
@@ -693,15 +809,16 @@ public final class ReadExecutor {
     if (c == null) {
       return ResultCell.getDefaultInstance();
     }
+    // the cell was decoded for this read alone and its value is never written again
     ResultCell.Builder b = ResultCell.newBuilder().setPresent(true)
-        .setValue(ByteString.copyFrom(c.value()));
-    if (slice.options().contains(SliceOption.SEND_TIMESTAMP)) {
+        .setValue(UnsafeByteOperations.unsafeWrap(c.value()));
+    if (sendTimestamp) {
       b.setTimestamp(c.ts());
     }
-    if (slice.options().contains(SliceOption.SEND_EXPIRY) && c.ttl() > 0) {
+    if (sendExpiry && c.ttl() > 0) {
       b.setExpiry(c.ldt());
     }
-    if (slice.options().contains(SliceOption.SEND_TTL)) {
+    if (sendTtl) {
       b.setTtl(c.ttl());
     }
     return b.build();
