@@ -1,8 +1,6 @@
 package dev.braid.store.internal;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -202,39 +200,81 @@ public final class Cells {
 
     /** Decodes {@link #encode()}'s bytes. */
     public static StoredRow decode(byte[] bytes) {
+      return decode(bytes, bytes.length);
+    }
+
+    /**
+     * Decodes {@link #encode()}'s bytes from the first {@code len} bytes of {@code b}, read by
+     * index (no stream layers: a scan decodes every row through here).
+     */
+    public static StoredRow decode(byte[] b, int len) {
       try {
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
-        int format = in.readByte();
-        if (format != 1) {
-          throw new IllegalStateException("unknown row format " + format);
+        if (len < 2) {
+          throw new IllegalStateException("corrupt stored row");
+        }
+        if (b[0] != 1) {
+          throw new IllegalStateException("unknown row format " + b[0]);
         }
         StoredRow r = new StoredRow();
-        int flags = in.readByte();
+        int flags = b[1];
+        int i = 2;
         if ((flags & 1) != 0) {
-          r.marker = new Marker(in.readLong(), in.readInt(), in.readInt());
+          r.marker = new Marker(getLong(b, i), getInt(b, i + 8), getInt(b, i + 12));
+          i += 16;
         }
         if ((flags & 2) != 0) {
-          r.deletion = new Del(in.readLong(), in.readInt());
+          r.deletion = new Del(getLong(b, i), getInt(b, i + 8));
+          i += 12;
         }
-        int n = in.readInt();
+        int n = getInt(b, i);
+        i += 4;
+        if (n < 0 || n > len - i) {
+          throw new IllegalStateException("corrupt stored row");
+        }
         r.clustering = new byte[n][];
-        for (int i = 0; i < n; i++) {
-          r.clustering[i] = in.readNBytes(in.readInt());
+        for (int j = 0; j < n; j++) {
+          int l = getInt(b, i);
+          i += 4;
+          r.clustering[j] = Arrays.copyOfRange(b, i, checkedEnd(len, i, l));
+          i += l;
         }
-        int cells = in.readInt();
-        for (int i = 0; i < cells; i++) {
-          int col = in.readInt();
-          long ts = in.readLong();
-          boolean tomb = in.readBoolean();
-          int ttl = in.readInt();
-          int ldt = in.readInt();
-          byte[] v = in.readNBytes(in.readInt());
+        int cells = getInt(b, i);
+        i += 4;
+        for (int j = 0; j < cells; j++) {
+          int col = getInt(b, i);
+          long ts = getLong(b, i + 4);
+          boolean tomb = b[i + 12] != 0;
+          int ttl = getInt(b, i + 13);
+          int ldt = getInt(b, i + 17);
+          int l = getInt(b, i + 21);
+          i += 25;
+          byte[] v = Arrays.copyOfRange(b, i, checkedEnd(len, i, l));
+          i += l;
           r.cells.put(col, new CellV(ts, tomb, ttl, ldt, v));
         }
+        if (i > len) {
+          throw new IllegalStateException("corrupt stored row");
+        }
         return r;
-      } catch (IOException e) {
+      } catch (ArrayIndexOutOfBoundsException e) {
         throw new IllegalStateException("corrupt stored row", e);
       }
+    }
+
+    private static int checkedEnd(int limit, int from, int len) {
+      if (len < 0 || from > limit || len > limit - from) {
+        throw new IllegalStateException("corrupt stored row");
+      }
+      return from + len;
+    }
+
+    private static int getInt(byte[] b, int i) {
+      return (b[i] & 0xFF) << 24 | (b[i + 1] & 0xFF) << 16 | (b[i + 2] & 0xFF) << 8
+          | (b[i + 3] & 0xFF);
+    }
+
+    private static long getLong(byte[] b, int i) {
+      return (long) getInt(b, i) << 32 | (getInt(b, i + 4) & 0xFFFFFFFFL);
     }
   }
 

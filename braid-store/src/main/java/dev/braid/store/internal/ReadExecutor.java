@@ -589,7 +589,7 @@ public final class ReadExecutor {
             valueBuf = new byte[valueLen];
             it.value(valueBuf);
           }
-          int r = row(keyLen, decodeRow(valueBuf, valueLen));
+          int r = row(keyLen, StoredRow.decode(valueBuf, valueLen));
           if (r != 0) {
             return r > 0;
           }
@@ -603,80 +603,6 @@ public final class ReadExecutor {
       }
     }
     return false;
-  }
-
-  /**
-   * {@link StoredRow#decode} without the stream layers (whose every read is a synchronized call):
-   * the same format, read by index from the first {@code len} bytes of {@code b}.
-   */
-  static StoredRow decodeRow(byte[] b, int len) {
-    try {
-      if (len < 2) {
-        throw new IllegalStateException("corrupt stored row");
-      }
-      if (b[0] != 1) {
-        throw new IllegalStateException("unknown row format " + b[0]);
-      }
-      StoredRow r = new StoredRow();
-      int flags = b[1];
-      int i = 2;
-      if ((flags & 1) != 0) {
-        r.marker = new Cells.Marker(getLong(b, i), getInt(b, i + 8), getInt(b, i + 12));
-        i += 16;
-      }
-      if ((flags & 2) != 0) {
-        r.deletion = new Del(getLong(b, i), getInt(b, i + 8));
-        i += 12;
-      }
-      int n = getInt(b, i);
-      i += 4;
-      if (n < 0 || n > len - i) {
-        throw new IllegalStateException("corrupt stored row");
-      }
-      r.clustering = new byte[n][];
-      for (int j = 0; j < n; j++) {
-        int l = getInt(b, i);
-        i += 4;
-        r.clustering[j] = Arrays.copyOfRange(b, i, checkedEnd(len, i, l));
-        i += l;
-      }
-      int cells = getInt(b, i);
-      i += 4;
-      for (int j = 0; j < cells; j++) {
-        int col = getInt(b, i);
-        long ts = getLong(b, i + 4);
-        boolean tomb = b[i + 12] != 0;
-        int ttl = getInt(b, i + 13);
-        int ldt = getInt(b, i + 17);
-        int l = getInt(b, i + 21);
-        i += 25;
-        byte[] v = Arrays.copyOfRange(b, i, checkedEnd(len, i, l));
-        i += l;
-        r.cells.put(col, new CellV(ts, tomb, ttl, ldt, v));
-      }
-      if (i > len) {
-        throw new IllegalStateException("corrupt stored row");
-      }
-      return r;
-    } catch (ArrayIndexOutOfBoundsException e) {
-      throw new IllegalStateException("corrupt stored row", e);
-    }
-  }
-
-  private static int checkedEnd(int limit, int from, int len) {
-    if (len < 0 || from > limit || len > limit - from) {
-      throw new IllegalStateException("corrupt stored row");
-    }
-    return from + len;
-  }
-
-  private static int getInt(byte[] b, int i) {
-    return (b[i] & 0xFF) << 24 | (b[i + 1] & 0xFF) << 16 | (b[i + 2] & 0xFF) << 8
-        | (b[i + 3] & 0xFF);
-  }
-
-  private static long getLong(byte[] b, int i) {
-    return (long) getInt(b, i) << 32 | (getInt(b, i + 4) & 0xFFFFFFFFL);
   }
 
   /**
